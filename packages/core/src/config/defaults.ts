@@ -1,0 +1,44 @@
+/**
+ * Every default of the pool in one place, with its unit. The configuration
+ * reference in docs/configuration.md lists the same values.
+ */
+export const DEFAULTS = {
+  name: 'sluice',
+  min: 2,
+  max: 10,
+  /** 30 seconds, as HikariCP's connectionTimeout. */
+  acquireTimeoutMillis: 30_000,
+  /** First pause after a failed connect; doubles on each further failure. */
+  createRetryInitialMillis: 100,
+  /** Longest pause between connect attempts while the database is down. */
+  createRetryMaxMillis: 5_000,
+  healthThreshold: 50,
+  /** 30 seconds between health checks of an idle connection. */
+  healthCheckIntervalMillis: 30_000,
+  healthCheckTimeoutMillis: 5_000,
+  /** A health check slower than this lowers the score. */
+  healthCheckSlowMillis: 1_000,
+  /** 30 minutes, as HikariCP; a random 0 to 2.5% is taken off per connection. */
+  maxLifetimeMillis: 1_800_000,
+  /** 10 minutes idle beyond `min` closes a connection. */
+  maxIdleMillis: 600_000,
+  /** 0: leak detection is off. */
+  leakDetectionThresholdMillis: 0,
+  /** 0: statements have no client-side timeout. */
+  queryTimeoutMillis: 0,
+  resetOnRelease: 'rollback',
+  preWarm: true,
+  /** How many recent runs of each workflow type pre-warming learns from. */
+  workflowHistorySize: 20,
+  /** The housekeeper's tick: health checks, recycling, fill to `min`, leak checks. */
+  housekeepingIntervalMillis: 1_000,
+  /** How long `close()` waits for borrowed connections before closing them anyway. */
+  closeTimeoutMillis: 30_000,
+} as const
+
+/** Share of `maxLifetimeMillis` taken off at random so connections don't expire together. */
+export const LIFETIME_JITTER = 0.025
+/** Percentile of recent workflow peaks that pre-warming opens for. */
+export const PREWARM_PERCENTILE = 0.9
+/** Samples kept for the p99 figures in `stats()`. */
+export const LATENCY_WINDOW = 1024

@@ -1,0 +1,206 @@
+import type { Dialect } from '../dialect.js'
+import { ConfigError } from '../errors/config-error.js'
+import type { Clock } from '../util/clock.js'
+import { systemClock } from '../util/clock.js'
+import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
+import { DEFAULTS } from './defaults.js'
+
+export const RESET_MODES = ['rollback', 'full'] as const
+/** What happens to a returned connection: `rollback` an open transaction, or a `full` session reset. */
+export type ResetMode = (typeof RESET_MODES)[number]
+
+/** Options of `createPool()`. Every duration is in milliseconds; 0 disables a timer where noted. */
+export interface PoolOptions {
+  /** The database to pool: `postgres({...})`, `mysql({...})` or `sqlite({...})`. */
+  dialect: Dialect<any>
+  /** Prefix of log lines, errors and metric labels. Defaults to `'sluice'`. */
+  name?: string
+  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2. */
+  min?: number
+  /** Most connections the pool opens at once. Defaults to 10. */
+  max?: number
+  /** How long `acquire()` waits before it rejects with `PoolTimeoutError`. Defaults to 30 000. */
+  acquireTimeoutMillis?: number
+  /** First pause after a failed connect, doubled per further failure. Defaults to 100. */
+  createRetryInitialMillis?: number
+  /** Longest pause between connect attempts. Defaults to 5 000. */
+  createRetryMaxMillis?: number
+  /** A connection whose health score (0-100) falls below this is recycled. Defaults to 50. */
+  healthThreshold?: number
+  /** How often an idle connection is checked; 0 disables checks. Defaults to 30 000. */
+  healthCheckIntervalMillis?: number
+  /** The statement a health check runs. Defaults to the dialect's (`SELECT 1`). */
+  healthCheckQuery?: string
+  /** A health check that takes longer fails. Defaults to 5 000. */
+  healthCheckTimeoutMillis?: number
+  /** A health check that takes longer lowers the score. Defaults to 1 000. */
+  healthCheckSlowMillis?: number
+  /** Age at which a connection is retired (minus up to 2.5% jitter); 0 disables. Defaults to 1 800 000. */
+  maxLifetimeMillis?: number
+  /** Idle time after which a connection beyond `min` is closed; 0 disables. Defaults to 600 000. */
+  maxIdleMillis?: number
+  /** Warn with the acquiring stack when a connection is held longer; 0 disables. Defaults to 0. */
+  leakDetectionThresholdMillis?: number
+  /** Client-side limit on each statement; 0 disables. Defaults to 0. */
+  queryTimeoutMillis?: number
+  /** `rollback` (default) or `full` (also clear session state) when a connection comes back. */
+  resetOnRelease?: ResetMode
+  /** Open, at workflow start, what that workflow type needed in recent runs. Defaults to true. */
+  preWarm?: boolean
+  /** Recent runs per workflow type that pre-warming learns from. Defaults to 20. */
+  workflowHistorySize?: number
+  /** Period of the housekeeping tick. Defaults to 1 000. */
+  housekeepingIntervalMillis?: number
+  /** How long `close()` waits for borrowed connections. Defaults to 30 000. */
+  closeTimeoutMillis?: number
+  /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
+  log?: LogConfig
+  /** @internal time source, for tests. */
+  clock?: Clock
+}
+
+/** The validated, frozen configuration the engine runs on. */
+export interface ResolvedPoolConfig {
+  readonly dialect: Dialect<any>
+  readonly name: string
+  readonly min: number
+  readonly max: number
+  readonly acquireTimeoutMillis: number
+  readonly createRetryInitialMillis: number
+  readonly createRetryMaxMillis: number
+  readonly healthThreshold: number
+  readonly healthCheckIntervalMillis: number
+  readonly healthCheckQuery: string
+  readonly healthCheckTimeoutMillis: number
+  readonly healthCheckSlowMillis: number
+  readonly maxLifetimeMillis: number
+  readonly maxIdleMillis: number
+  readonly leakDetectionThresholdMillis: number
+  readonly queryTimeoutMillis: number
+  readonly resetOnRelease: ResetMode
+  readonly preWarm: boolean
+  readonly workflowHistorySize: number
+  readonly housekeepingIntervalMillis: number
+  readonly closeTimeoutMillis: number
+  readonly log: LogConfig
+  readonly clock: Clock
+}
+
+const KNOWN_KEYS = new Set<string>([
+  'dialect', 'name', 'min', 'max', 'acquireTimeoutMillis', 'createRetryInitialMillis', 'createRetryMaxMillis',
+  'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
+  'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
+  'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
+  'closeTimeoutMillis', 'log', 'clock',
+])
+
+const REQUIRED_DIALECT_METHODS = ['connect', 'run', 'ping', 'reset', 'close', 'isFatal', 'watch'] as const
+
+/**
+ * Validates pool options once, at the edge, and returns them frozen with
+ * defaults filled in. Throws `ConfigError` naming the option on an impossible
+ * value; warns (through `warn`) and clamps an unwise one.
+ */
+export function resolvePoolConfig(options: PoolOptions, warn: (message: string) => void = () => {}): ResolvedPoolConfig {
+  if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'must be an object')
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(key, (options as unknown as Record<string, unknown>)[key], 'unknown option')
+  }
+  const dialect = checkDialect(options.dialect)
+  const name = options.name ?? DEFAULTS.name
+  if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', name, 'must be a non-empty string')
+
+  const min = integer('min', options.min ?? DEFAULTS.min, 0)
+  let max = integer('max', options.max ?? DEFAULTS.max, 1)
+  if (min > max) throw new ConfigError('min', min, `must not exceed max (${max})`)
+  let clampedMin = min
+  if (dialect.maxConnections !== undefined && max > dialect.maxConnections) {
+    warn(`max ${max} exceeds what ${dialect.description} supports; using ${dialect.maxConnections}`)
+    max = dialect.maxConnections
+    clampedMin = Math.min(min, max)
+  }
+
+  const healthThreshold = number('healthThreshold', options.healthThreshold ?? DEFAULTS.healthThreshold, 0)
+  if (healthThreshold > 100) throw new ConfigError('healthThreshold', healthThreshold, 'must be between 0 and 100')
+  const healthCheckQuery = options.healthCheckQuery ?? dialect.defaultHealthCheckQuery
+  if (typeof healthCheckQuery !== 'string' || healthCheckQuery.trim() === '') {
+    throw new ConfigError('healthCheckQuery', healthCheckQuery, 'must be a non-empty SQL string')
+  }
+  const resetOnRelease = options.resetOnRelease ?? DEFAULTS.resetOnRelease
+  if (!RESET_MODES.includes(resetOnRelease)) {
+    throw new ConfigError('resetOnRelease', resetOnRelease, `must be one of ${RESET_MODES.join(', ')}`)
+  }
+  const preWarm = options.preWarm ?? DEFAULTS.preWarm
+  if (typeof preWarm !== 'boolean') throw new ConfigError('preWarm', preWarm, 'must be a boolean')
+
+  const createRetryInitialMillis = millis('createRetryInitialMillis', options.createRetryInitialMillis ?? DEFAULTS.createRetryInitialMillis, 1)
+  const createRetryMaxMillis = millis('createRetryMaxMillis', options.createRetryMaxMillis ?? DEFAULTS.createRetryMaxMillis, 1)
+  if (createRetryMaxMillis < createRetryInitialMillis) {
+    throw new ConfigError('createRetryMaxMillis', createRetryMaxMillis, `must be at least createRetryInitialMillis (${createRetryInitialMillis})`)
+  }
+
+  return Object.freeze({
+    dialect,
+    name,
+    min: clampedMin,
+    max,
+    acquireTimeoutMillis: millis('acquireTimeoutMillis', options.acquireTimeoutMillis ?? DEFAULTS.acquireTimeoutMillis, 1),
+    createRetryInitialMillis,
+    createRetryMaxMillis,
+    healthThreshold,
+    healthCheckIntervalMillis: millis('healthCheckIntervalMillis', options.healthCheckIntervalMillis ?? DEFAULTS.healthCheckIntervalMillis, 0),
+    healthCheckQuery,
+    healthCheckTimeoutMillis: millis('healthCheckTimeoutMillis', options.healthCheckTimeoutMillis ?? DEFAULTS.healthCheckTimeoutMillis, 1),
+    healthCheckSlowMillis: millis('healthCheckSlowMillis', options.healthCheckSlowMillis ?? DEFAULTS.healthCheckSlowMillis, 1),
+    maxLifetimeMillis: millis('maxLifetimeMillis', options.maxLifetimeMillis ?? DEFAULTS.maxLifetimeMillis, 0),
+    maxIdleMillis: millis('maxIdleMillis', options.maxIdleMillis ?? DEFAULTS.maxIdleMillis, 0),
+    leakDetectionThresholdMillis: millis('leakDetectionThresholdMillis', options.leakDetectionThresholdMillis ?? DEFAULTS.leakDetectionThresholdMillis, 0),
+    queryTimeoutMillis: millis('queryTimeoutMillis', options.queryTimeoutMillis ?? DEFAULTS.queryTimeoutMillis, 0),
+    resetOnRelease,
+    preWarm,
+    workflowHistorySize: integer('workflowHistorySize', options.workflowHistorySize ?? DEFAULTS.workflowHistorySize, 1),
+    housekeepingIntervalMillis: millis('housekeepingIntervalMillis', options.housekeepingIntervalMillis ?? DEFAULTS.housekeepingIntervalMillis, 1),
+    closeTimeoutMillis: millis('closeTimeoutMillis', options.closeTimeoutMillis ?? DEFAULTS.closeTimeoutMillis, 0),
+    log: checkLog(options.log ?? ['warn', 'error']),
+    clock: options.clock ?? systemClock,
+  })
+}
+
+function checkDialect(dialect: unknown): Dialect<any> {
+  if (dialect === null || typeof dialect !== 'object') {
+    throw new ConfigError('dialect', dialect, 'is required: pass postgres({...}), mysql({...}) or sqlite({...})')
+  }
+  for (const method of REQUIRED_DIALECT_METHODS) {
+    if (typeof (dialect as Record<string, unknown>)[method] !== 'function') {
+      throw new ConfigError('dialect', dialect, `is not a Sluice dialect: it has no ${method}() method`)
+    }
+  }
+  return dialect as Dialect<any>
+}
+
+function checkLog(log: LogConfig): LogConfig {
+  if (log === false || typeof log === 'function') return log
+  if (!Array.isArray(log) || log.some((level) => !LOG_LEVELS.includes(level))) {
+    throw new ConfigError('log', log, `must be false, a function, or a list of ${LOG_LEVELS.join(', ')}`)
+  }
+  return Object.freeze([...log])
+}
+
+function number(field: string, value: unknown, minimum: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(field, value, 'must be a finite number')
+  if (value < minimum) throw new ConfigError(field, value, `must be >= ${minimum}`)
+  return value
+}
+
+function integer(field: string, value: unknown, minimum: number): number {
+  const n = number(field, value, minimum)
+  if (!Number.isInteger(n)) throw new ConfigError(field, value, 'must be an integer')
+  return n
+}
+
+function millis(field: string, value: unknown, minimum: number): number {
+  const n = integer(field, value, minimum)
+  // setTimeout silently turns larger delays into 1ms
+  if (n > 2_147_483_647) throw new ConfigError(field, value, 'must be at most 2147483647 (about 24.8 days)')
+  return n
+}

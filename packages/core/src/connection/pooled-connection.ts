@@ -1,0 +1,85 @@
+import { HEALTH } from './health-score.js'
+import type { ConnectionState } from './connection-state.js'
+
+/**
+ * One pooled connection: a small actor around the driver's connection. It has
+ * exactly one state, runs one command at a time in arrival order, and carries
+ * its health score and timestamps. It knows nothing of the pool's queues; the
+ * pool moves it between states.
+ */
+export class PooledConnection<Raw = unknown> {
+  readonly id: string
+  readonly raw: Raw
+  readonly createdAt: number
+  /** When max lifetime retires it (jitter already applied); Infinity when lifetime is off. */
+  readonly expiresAt: number
+  state: ConnectionState = 'reserved'
+  /** 0-100; lowered by failed or slow health checks and transport failures, never by a user's SQL error. */
+  health: number = HEALTH.initial
+  /** When it last became idle. */
+  idleSince: number
+  /** When it was last known to work (created, checked, or returned after use). */
+  verifiedAt: number
+  /** Why it must never be lent again (fatal error, lost socket, timed-out statement). */
+  brokenBy: Error | undefined
+  /**
+   * Transaction state as told by the statements' text, for drivers that
+   * cannot report it exactly (see `Dialect.inTransaction`).
+   */
+  transactionByKeywords = false
+  /** The borrower's handle while `in-use`. */
+  lease: object | undefined
+
+  #pending = 0
+  #tail: Promise<unknown> = Promise.resolve()
+
+  constructor(id: string, raw: Raw, createdAt: number, expiresAt: number) {
+    this.id = id
+    this.raw = raw
+    this.createdAt = createdAt
+    this.expiresAt = expiresAt
+    this.idleSince = createdAt
+    this.verifiedAt = createdAt
+  }
+
+  /** True while a command runs or waits on this connection. */
+  get busy(): boolean {
+    return this.#pending > 0
+  }
+
+  /**
+   * Runs `command` after every command queued before it. Drivers differ in
+   * whether they queue concurrent calls themselves (pg does, better-sqlite3
+   * cannot interleave, mysql2 does); the actor makes the order ours.
+   */
+  run<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
+    const result = this.#pending === 0 ? this.#start(command) : this.#tail.then(() => this.#start(command))
+    this.#pending++
+    const settled = result.then(this.#settle, this.#settle)
+    this.#tail = settled
+    return result
+  }
+
+  /** Resolves once every queued command has settled. */
+  drained(): Promise<void> {
+    return this.#tail.then(() => undefined)
+  }
+
+  /** Marks the connection as never to be lent again. The first cause wins. */
+  markBroken(cause: Error): void {
+    this.brokenBy ??= cause
+    this.health = 0
+  }
+
+  #start<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
+    try {
+      return command(this.raw)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  readonly #settle = (): void => {
+    this.#pending--
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The dialect hook: the only seam between the engine and a database driver.
+ *
+ * Everything the pool, the housekeeper and the adapters need from a database
+ * goes through this interface. Only the folders under `src/dialects/` import a
+ * driver; the engine speaks to `Dialect` and nothing else.
+ *
+ * Required members are the minimum a pool needs (connect, run, ping, reset,
+ * close, tell fatal from query errors, watch an idle connection). Optional
+ * members are capabilities, checked at runtime, so that adding one later is
+ * not a breaking change for third-party dialects.
+ */
+
+export const DATABASE_KINDS = ['postgres', 'mysql', 'sqlite'] as const
+export type DatabaseKind = (typeof DATABASE_KINDS)[number]
+
+/** What a statement may do, as far as a classifier can tell from its text. */
+export type StatementKind = 'read' | 'write' | 'unknown'
+
+/** Options a dialect honours when it runs one statement. */
+export interface RunOptions {
+  /**
+   * `'array'` returns each row as an array of column values in select order
+   * (what Drizzle asks of node-postgres and mysql2). Defaults to `'object'`.
+   */
+  readonly rowMode?: 'object' | 'array'
+}
+
+/** A driver result in a driver-neutral shape. */
+export interface QueryResult<Row = Record<string, unknown>> {
+  /** The rows a statement returned; empty for statements that return none. */
+  readonly rows: Row[]
+  /** Rows changed by INSERT, UPDATE, DELETE (and the like); undefined for plain reads. */
+  readonly affectedRows?: number
+  /** The id of the last inserted row, where the database reports one (MySQL, SQLite). */
+  readonly insertId?: number | bigint
+  /** The statement's command tag as the server reports it (`SELECT`, `INSERT`, ...), where it does. */
+  readonly command?: string
+  /** Column names in select order, where the driver reports them. */
+  readonly fields?: ReadonlyArray<{ readonly name: string }>
+  /** The driver's own result object, for adapters that must hand the ORM exactly what its stock driver would. */
+  readonly raw?: unknown
+}
+
+/** Options for {@link Dialect.stream}. */
+export interface StreamOptions {
+  /** Rows fetched from the server per round trip. */
+  readonly chunkSize: number
+}
+
+/**
+ * A database driver as the engine sees it. `Raw` is the driver's own
+ * connection object (a `pg.Client`, a mysql2 `Connection`, a better-sqlite3
+ * `Database`); the engine never looks inside it.
+ */
+export interface Dialect<Raw = unknown> {
+  /** Which database family this dialect speaks to. */
+  readonly kind: DatabaseKind
+  /**
+   * Where the dialect connects, for logs, errors and stats, with every secret
+   * removed (`postgres://app@db:5432/shop`, never a password).
+   */
+  readonly description: string
+  /** The health-check statement used when the pool sets none (`SELECT 1`). */
+  readonly defaultHealthCheckQuery: string
+
+  /** Opens one new connection. Rejects with the driver's error; never hangs past its own connect timeout. */
+  connect(): Promise<Raw>
+  /** Runs one statement with bound parameters. */
+  run(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult>
+  /** Runs the health-check statement. */
+  ping(raw: Raw, sql: string): Promise<void>
+  /**
+   * Makes a returned connection safe for its next borrower: rolls back an open
+   * transaction; with `full`, also clears session state (variables, temp
+   * tables, prepared statements) where the database can.
+   */
+  reset(raw: Raw, options: { readonly full: boolean }): Promise<void>
+  /** Closes the connection. Must not reject for a connection that is already broken. */
+  close(raw: Raw): Promise<void>
+  /**
+   * True when `error` means this connection can no longer be trusted (socket
+   * closed, backend terminated, protocol out of sync); false for an error of
+   * the statement itself (syntax, constraint, deadlock victim).
+   */
+  isFatal(error: unknown): boolean
+  /**
+   * Subscribes to failures that arrive while the connection sits idle (server
+   * restart, `pg_terminate_backend`, `KILL`). The dialect must also swallow
+   * the driver's `error` events so that none ever reaches the process as an
+   * unhandled error.
+   */
+  watch(raw: Raw, onLost: (error: Error) => void): void
+
+  /**
+   * Whether a transaction is open on `raw`, when the driver knows exactly
+   * (pg's ReadyForQuery status, MySQL's server status flags, SQLite's
+   * autocommit flag). `undefined` lets the engine fall back to tracking
+   * BEGIN/COMMIT/ROLLBACK itself.
+   */
+  inTransaction?(raw: Raw): boolean | undefined
+  /**
+   * The most connections this database can usefully have in one pool (1 for
+   * an in-memory SQLite database, which each connection would see as its own
+   * empty database). The pool clamps `max` to it with a warning.
+   */
+  readonly maxConnections?: number
+  /** The statement `pool.transaction()` opens a transaction with. Defaults to `BEGIN`. */
+  readonly beginStatement?: string
+  /** Classifies a statement as a read or a write (for routing). */
+  classify?(sql: string): StatementKind
+  /** Streams a large result in chunks. */
+  stream?(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>>
+  /** Releases what the dialect shares between its connections (called once by `pool.close()`). */
+  end?(): Promise<void>
+}

@@ -1,0 +1,7 @@
+export { SluiceError } from './sluice-error.js'
+export { ConfigError } from './config-error.js'
+export { PoolTimeoutError, type PoolSnapshot } from './pool-timeout-error.js'
+export { PoolClosedError } from './pool-closed-error.js'
+export { ConnectionReleasedError } from './connection-released-error.js'
+export { QueryTimeoutError } from './query-timeout-error.js'
+export { OperationError } from './operation-error.js'

@@ -1,0 +1,92 @@
+import type { ResolvedPoolConfig } from '../config/pool-config.js'
+import type { Lease } from '../connection/lease.js'
+import type { PooledConnection } from '../connection/pooled-connection.js'
+import type { TimerHandle } from '../util/clock.js'
+
+/** Why the pool closed a connection. */
+export type RetireReason = 'lifetime' | 'idle' | 'health' | 'broken' | 'destroyed' | 'reset-failed' | 'pool-closed'
+
+/** What the housekeeper may do to the pool. */
+export interface HousekeepingTarget {
+  readonly config: ResolvedPoolConfig
+  /** Idle connections, the longest idle first. */
+  idleConnections(): readonly PooledConnection[]
+  /** Leases currently lent out. */
+  activeLeases(): Iterable<Lease>
+  totalConnections(): number
+  retire(entry: PooledConnection, reason: RetireReason): void
+  checkHealth(entry: PooledConnection): void
+  reportLeak(lease: Lease, heldMillis: number): void
+  /** Opens connections up to `min` and for waiting acquires. */
+  replenish(): void
+  log(level: 'error', message: string, details?: Record<string, unknown>): void
+}
+
+/**
+ * One timer for all background work (HikariCP's HouseKeeper). Each tick:
+ * retire idle connections past their lifetime, below the health threshold or
+ * idle too long beyond `min`; health-check idle connections that are due;
+ * report leaks; refill to `min`. It only ever touches idle connections: a
+ * borrowed one is left alone until it comes back.
+ */
+export class Housekeeper {
+  readonly #target: HousekeepingTarget
+  #timer: TimerHandle | undefined
+  #running = false
+
+  constructor(target: HousekeepingTarget) {
+    this.#target = target
+  }
+
+  start(): void {
+    if (this.#running) return
+    this.#running = true
+    this.#schedule()
+  }
+
+  stop(): void {
+    this.#running = false
+    if (this.#timer) this.#target.config.clock.clearTimeout(this.#timer)
+    this.#timer = undefined
+  }
+
+  /** One round of housekeeping; public so tests with a manual clock can drive it. */
+  tick(): void {
+    const target = this.#target
+    try {
+      const { config } = target
+      const now = config.clock.now()
+      for (const entry of [...target.idleConnections()]) {
+        if (entry.state !== 'idle') continue
+        if (now >= entry.expiresAt) target.retire(entry, 'lifetime')
+        else if (entry.health < config.healthThreshold) target.retire(entry, 'health')
+        else if (config.maxIdleMillis > 0 && now - entry.idleSince >= config.maxIdleMillis && target.totalConnections() > config.min) {
+          target.retire(entry, 'idle')
+        } else if (config.healthCheckIntervalMillis > 0 && now - entry.verifiedAt >= config.healthCheckIntervalMillis) {
+          target.checkHealth(entry)
+        }
+      }
+      if (config.leakDetectionThresholdMillis > 0) {
+        for (const lease of target.activeLeases()) {
+          const held = now - lease.acquiredAt
+          if (!lease.leakReported && held >= config.leakDetectionThresholdMillis) {
+            lease.leakReported = true
+            target.reportLeak(lease, held)
+          }
+        }
+      }
+      target.replenish()
+    } catch (error) {
+      target.log('error', 'housekeeping failed', { error })
+    }
+  }
+
+  #schedule(): void {
+    const { clock, housekeepingIntervalMillis } = this.#target.config
+    this.#timer = clock.setTimeout(() => {
+      if (!this.#running) return
+      this.tick()
+      this.#schedule()
+    }, housekeepingIntervalMillis)
+  }
+}

@@ -1,0 +1,53 @@
+import type { TimerHandle } from '../util/clock.js'
+
+/** One caller waiting in `acquire()`. */
+export interface Waiter<T> {
+  readonly resolve: (value: T) => void
+  readonly reject: (error: unknown) => void
+  readonly startedAt: number
+  readonly context: unknown
+  timer: TimerHandle | undefined
+  prev: Waiter<T> | undefined
+  next: Waiter<T> | undefined
+  queued: boolean
+}
+
+/**
+ * FIFO of waiting acquires: a doubly linked list, so that the oldest waiter
+ * is served first in O(1) and a timed-out waiter leaves from the middle in O(1).
+ */
+export class WaiterQueue<T> {
+  #head: Waiter<T> | undefined
+  #tail: Waiter<T> | undefined
+  #size = 0
+
+  get size(): number {
+    return this.#size
+  }
+
+  push(resolve: (value: T) => void, reject: (error: unknown) => void, startedAt: number, context: unknown): Waiter<T> {
+    const waiter: Waiter<T> = { resolve, reject, startedAt, context, timer: undefined, prev: this.#tail, next: undefined, queued: true }
+    if (this.#tail) this.#tail.next = waiter
+    else this.#head = waiter
+    this.#tail = waiter
+    this.#size++
+    return waiter
+  }
+
+  shift(): Waiter<T> | undefined {
+    const waiter = this.#head
+    if (waiter) this.remove(waiter)
+    return waiter
+  }
+
+  remove(waiter: Waiter<T>): void {
+    if (!waiter.queued) return
+    waiter.queued = false
+    if (waiter.prev) waiter.prev.next = waiter.next
+    else this.#head = waiter.next
+    if (waiter.next) waiter.next.prev = waiter.prev
+    else this.#tail = waiter.prev
+    waiter.prev = waiter.next = undefined
+    this.#size--
+  }
+}

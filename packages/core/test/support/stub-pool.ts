@@ -1,0 +1,27 @@
+import { createPool, type Pool } from '../../src/pool/pool.js'
+import type { PoolOptions } from '../../src/config/pool-config.js'
+import { ManualClock } from './manual-clock.js'
+import { StubDialect } from './stub-dialect.js'
+
+export interface StubPool {
+  pool: Pool
+  dialect: StubDialect
+  clock: ManualClock
+  logs: Array<{ level: string; message: string }>
+}
+
+/** A pool over the stub dialect with a manual clock and captured logs. */
+export function stubPool(options: Partial<PoolOptions> = {}): StubPool {
+  const dialect = new StubDialect()
+  const clock = new ManualClock()
+  const logs: Array<{ level: string; message: string }> = []
+  const pool = createPool({
+    dialect,
+    clock,
+    min: 0,
+    max: 3,
+    log: (level, message) => logs.push({ level, message }),
+    ...options,
+  })
+  return { pool, dialect, clock, logs }
+}

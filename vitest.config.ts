@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config'
+
+// Workspace packages resolve to their TypeScript sources through the
+// `@sluice/source` export condition, so the tests never need a build.
+const resolve = { conditions: ['@sluice/source'] }
+
+export default defineConfig({
+  resolve,
+  test: {
+    // a focused test left in by mistake fails CI instead of silently skipping the rest
+    allowOnly: !process.env.CI,
+    projects: [
+      {
+        resolve,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/unit/**/*.test.ts', 'adapters/*/test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        resolve,
+        test: {
+          name: 'integration',
+          include: [
+            'packages/*/test/integration/**/*.test.ts',
+            'adapters/*/test/integration/**/*.test.ts',
+            'test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+          ],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+})
