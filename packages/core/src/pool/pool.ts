@@ -81,7 +81,8 @@ export class Pool {
   readonly #workflows: WorkflowTracker
   readonly #messages: MessageApi
   readonly #host: LeaseHost
-  #sequence = 0
+  #connectionSequence = 0
+  #workflowSequence = 0
   #lastCreateError: Error | undefined
   #createFailures = 0
   #retryAt = 0
@@ -155,12 +156,14 @@ export class Pool {
       return Promise.reject(error)
     }
     const startedAt = this.#clock.now()
+    // captured here, synchronously, so the stack names the caller even when the connection comes later
+    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
     if (this.#waiters.size === 0) {
       const entry = this.#takeIdle()
-      if (entry) return Promise.resolve(this.#lend(entry, startedAt, scope))
+      if (entry) return Promise.resolve(this.#lend(entry, startedAt, scope, stack))
     }
     return new Promise<Lease>((resolve, reject) => {
-      const waiter = this.#waiters.push(resolve, reject, startedAt, scope)
+      const waiter = this.#waiters.push(resolve, reject, startedAt, scope, stack)
       waiter.timer = this.#clock.setTimeout(() => this.#timeOut(waiter), this.config.acquireTimeoutMillis)
       this.#dispatch()
     })
@@ -265,7 +268,7 @@ export class Pool {
    * `fn` forgot when it ends.
    */
   async runWorkflow<T>(workflowType: string, fn: (workflowId: string) => Promise<T>, options?: { workflowId?: string }): Promise<T> {
-    const workflowId = options?.workflowId ?? `${workflowType}-${++this.#sequence}`
+    const workflowId = options?.workflowId ?? `${workflowType}-${++this.#workflowSequence}`
     await this.onWorkflowStart(workflowId, workflowType)
     const scope = this.#workflows.current(workflowId)!
     try {
@@ -359,10 +362,9 @@ export class Pool {
     return undefined
   }
 
-  #lend(entry: PooledConnection, startedAt: number, scope: WorkflowScope | undefined): Lease {
+  #lend(entry: PooledConnection, startedAt: number, scope: WorkflowScope | undefined, stack: string | undefined): Lease {
     const now = this.#clock.now()
     entry.state = 'in-use'
-    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
     const lease = new Lease(this.#host, entry, now, scope, stack)
     entry.lease = lease
     scope?.attach(lease)
@@ -378,7 +380,7 @@ export class Pool {
       if (!entry) break
       const waiter = this.#waiters.shift()!
       this.#clock.clearTimeout(waiter.timer!)
-      waiter.resolve(this.#lend(entry, waiter.startedAt, waiter.context as WorkflowScope | undefined))
+      waiter.resolve(this.#lend(entry, waiter.startedAt, waiter.scope as WorkflowScope | undefined, waiter.stack))
     }
     this.#replenish()
   }
@@ -452,7 +454,7 @@ export class Pool {
     const waiter = this.#waiters.shift()
     if (waiter) {
       this.#clock.clearTimeout(waiter.timer!)
-      waiter.resolve(this.#lend(entry, waiter.startedAt, waiter.context as WorkflowScope | undefined))
+      waiter.resolve(this.#lend(entry, waiter.startedAt, waiter.scope as WorkflowScope | undefined, waiter.stack))
     } else {
       this.#idle.push(entry)
     }
@@ -512,7 +514,7 @@ export class Pool {
     const now = this.#clock.now()
     const lifetime = this.config.maxLifetimeMillis
     const expiresAt = lifetime > 0 ? now + lifetime - Math.random() * lifetime * LIFETIME_JITTER : Number.POSITIVE_INFINITY
-    const entry = new PooledConnection(`conn-${++this.#sequence}`, raw, now, expiresAt)
+    const entry = new PooledConnection(`conn-${++this.#connectionSequence}`, raw, now, expiresAt)
     this.#entries.add(entry)
     this.#counters.created++
     try {

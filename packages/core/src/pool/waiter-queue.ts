@@ -5,7 +5,10 @@ export interface Waiter<T> {
   readonly resolve: (value: T) => void
   readonly reject: (error: unknown) => void
   readonly startedAt: number
-  readonly context: unknown
+  /** The workflow scope the acquire belongs to. */
+  readonly scope: unknown
+  /** Where the acquire was called, when leak detection is on. */
+  readonly stack: string | undefined
   timer: TimerHandle | undefined
   prev: Waiter<T> | undefined
   next: Waiter<T> | undefined
@@ -25,8 +28,8 @@ export class WaiterQueue<T> {
     return this.#size
   }
 
-  push(resolve: (value: T) => void, reject: (error: unknown) => void, startedAt: number, context: unknown): Waiter<T> {
-    const waiter: Waiter<T> = { resolve, reject, startedAt, context, timer: undefined, prev: this.#tail, next: undefined, queued: true }
+  push(resolve: (value: T) => void, reject: (error: unknown) => void, startedAt: number, scope: unknown, stack: string | undefined): Waiter<T> {
+    const waiter: Waiter<T> = { resolve, reject, startedAt, scope, stack, timer: undefined, prev: this.#tail, next: undefined, queued: true }
     if (this.#tail) this.#tail.next = waiter
     else this.#head = waiter
     this.#tail = waiter

@@ -6,7 +6,7 @@ describe('events and stats', () => {
     const { pool } = stubPool({ max: 1 })
     const seen: string[] = []
     for (const event of ['connect', 'acquire', 'release', 'remove'] as const) {
-      pool.on(event, (id: string) => seen.push(`${event}:${id}`))
+      pool.on(event, (...args: unknown[]) => seen.push(`${event}:${String(args[0])}`))
     }
     const conn = await pool.acquire()
     conn.destroy()

@@ -1,0 +1,325 @@
+/**
+ * The SQLite dialect, on the synchronous better-sqlite3 driver.
+ *
+ * better-sqlite3 runs every statement synchronously on the calling thread,
+ * while the pool hands several connections (separate `Database` handles on one
+ * file) to async callers. SQLite allows one writer per file at a time. If two
+ * handles of this process both try to write (two open write transactions, or
+ * an autocommit write beside someone else's write transaction), the second
+ * gets SQLITE_BUSY, and `busy_timeout` would make it sleep *synchronously*:
+ * the event loop stops, so the holder can never commit, a self-deadlock.
+ *
+ * So the dialect keeps one async write lock per database file, shared by all
+ * handles of that file in this process (see `write-lock.ts`):
+ *
+ * - One writer at a time: a statement that may write, or that opens a
+ *   transaction, first awaits the lock. A handle keeps it while a transaction
+ *   is open and gives it back as soon as it is in autocommit mode again (after
+ *   COMMIT or ROLLBACK, right after an autocommit write, after any error that
+ *   leaves no transaction open, on reset and on close).
+ * - Readers never wait: in WAL mode (the default for files) a reader runs
+ *   beside the writer and sees the last committed state. Outside WAL, readers
+ *   and the writer exclude each other at the file level, so there the lock
+ *   serializes every statement. A read-only pool in WAL never takes the lock.
+ * - Transactions start with `BEGIN IMMEDIATE`: the in-process lock is already
+ *   held, and IMMEDIATE makes another *process* fail at BEGIN rather than in
+ *   the middle of the transaction.
+ * - `busy_timeout` only matters against other processes; within this process
+ *   the lock means a handle never meets a lock held by a sibling.
+ * - The driver is synchronous: a long statement blocks the event loop for as
+ *   long as it runs. Only `stream()` gives the loop a turn, between chunks.
+ *
+ * An in-memory database is private to its handle, so it has no lock and the
+ * pool keeps a single connection (`maxConnections: 1`).
+ */
+import { realpathSync } from 'node:fs'
+import { resolve as resolvePath } from 'node:path'
+import type { Dialect, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import { leadingKeywords } from '../../sql/leading-keywords.js'
+import { transactionEffect } from '../../sql/transaction-effect.js'
+import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
+import { loadDriver } from '../../util/load-driver.js'
+import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
+import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
+import { type WriteLock, releaseWriteLock, retainWriteLock } from './write-lock.js'
+
+// the driver's own message for a closed handle; reused for a lock wait cut short by close()
+const NOT_OPEN = 'The database connection is not open'
+// errors after which the handle (or its file) cannot be trusted: a fresh handle either
+// recovers or fails at connect. SQLITE_FULL, SQLITE_BUSY and constraint errors leave the handle sound.
+const FATAL_CODE = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|READONLY_DBMOVED)/
+const WRITE_VERBS = new Set(['INSERT', 'REPLACE', 'UPDATE', 'DELETE'])
+
+/**
+ * A pool dialect for SQLite through better-sqlite3. Create it with {@link sqlite}.
+ */
+export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
+  readonly kind = 'sqlite' as const
+  readonly description: string
+  readonly defaultHealthCheckQuery = 'SELECT 1'
+  readonly maxConnections: number | undefined
+  readonly beginStatement = 'BEGIN IMMEDIATE'
+
+  readonly #config: ResolvedSqliteConfig
+  readonly #sessionPragmas: readonly string[]
+  #driver: SqliteDatabaseConstructor | undefined
+  #lock: { readonly key: string; readonly lock: WriteLock; retained: boolean } | undefined
+  // false until a connection reports WAL, so that the first connect is serialized too
+  #wal = false
+  // how to stop each handle's open stream iterators, which would otherwise keep the handle busy
+  readonly #streams = new WeakMap<SqliteDatabase, Set<() => void>>()
+
+  constructor(config: SqliteDialectConfig) {
+    this.#config = resolveSqliteConfig(config)
+    this.description = `sqlite:${this.#config.filename}`
+    this.maxConnections = this.#config.memory ? 1 : undefined
+    this.#sessionPragmas = sessionPragmas(this.#config)
+  }
+
+  async connect(): Promise<SqliteDatabase> {
+    const { filename, readonly, busyTimeoutMillis, driver } = this.#config
+    const Database = (this.#driver ??= driver ?? (await loadDriver<SqliteDatabaseConstructor>('better-sqlite3', 'sqlite')))
+    const db = new Database(filename, { readonly, timeout: busyTimeoutMillis })
+    try {
+      if (!this.#config.memory && this.#lock?.retained !== true) this.#lock = retainLock(filename)
+      await this.#configure(db)
+      return db
+    } catch (error) {
+      await this.close(db)
+      throw error
+    }
+  }
+
+  async run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+    // the driver is synchronous: let timers and I/O in when a burst of statements has held the loop too long
+    if (starvingEventLoop()) await nextTurn()
+    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options))
+  }
+
+  async ping(db: SqliteDatabase, sql: string): Promise<void> {
+    await this.run(db, sql, undefined, {})
+  }
+
+  /**
+   * Rolls back an open transaction and frees the write lock. With `full`, also
+   * drops this connection's temp tables, views and triggers, detaches attached
+   * databases and sets the configured pragmas again (a borrower may have
+   * changed `foreign_keys`). SQLite keeps no other session state a borrower
+   * can leave behind; user functions cannot be unregistered.
+   */
+  async reset(db: SqliteDatabase, options: { readonly full: boolean }): Promise<void> {
+    this.#stopStreams(db)
+    try {
+      if (db.inTransaction) db.exec('ROLLBACK')
+    } catch (error) {
+      // a handle that cannot roll back is broken; closing it ends its transaction
+      closeQuietly(db)
+      this.#lock?.lock.release(db)
+      throw error
+    } finally {
+      this.#releaseIfDone(db)
+    }
+    if (options.full) await this.#clearSession(db)
+  }
+
+  async close(db: SqliteDatabase): Promise<void> {
+    this.#stopStreams(db)
+    this.#lock?.lock.cancel(db, new TypeError(NOT_OPEN))
+    // closing rolls back an open transaction; only then may the next writer go
+    closeQuietly(db)
+    this.#lock?.lock.release(db)
+  }
+
+  isFatal(error: unknown): boolean {
+    if (!(error instanceof Error)) return false
+    const code = (error as { code?: unknown }).code
+    return (typeof code === 'string' && FATAL_CODE.test(code)) || error.message === NOT_OPEN
+  }
+
+  /** better-sqlite3 has no background I/O and emits no events: an idle handle cannot fail. */
+  watch(_db: SqliteDatabase, _onLost: (error: Error) => void): void {}
+
+  inTransaction(db: SqliteDatabase): boolean {
+    return db.inTransaction
+  }
+
+  /**
+   * Iterates the rows of `sql`, giving the event loop a turn every `chunkSize`
+   * rows so that timers and I/O run while a large result is read. Breaking
+   * out early frees the statement. A statement that may write holds the write
+   * lock until the iteration ends.
+   */
+  stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
+    return this.#rows(db, sql, params ?? [], Math.max(1, Math.floor(options.chunkSize) || 1))
+  }
+
+  /** Drops this pool's use of the file's write lock; the entry goes with the last pool on the file. */
+  async end(): Promise<void> {
+    if (this.#lock?.retained !== true) return
+    releaseWriteLock(this.#lock.key)
+    // handles still open keep using the lock object; only the shared registry forgets it
+    this.#lock.retained = false
+  }
+
+  async *#rows(db: SqliteDatabase, sql: string, params: readonly unknown[], chunkSize: number): AsyncGenerator<Record<string, unknown>> {
+    let stopped = false
+    let iterator: Iterator<unknown> | undefined
+    const stop = (): void => {
+      stopped = true
+      iterator?.return?.()
+    }
+    try {
+      const stmt = await this.#prepareLocked(db, sql)
+      iterator = stmt.iterate(...params)
+      this.#streamsOf(db).add(stop)
+      for (let count = 1; ; count++) {
+        const next = iterator.next()
+        if (next.done === true) return
+        yield next.value as Record<string, unknown>
+        if (count % chunkSize === 0) await nextTurn()
+        if (stopped) throw new Error('The stream was ended because its connection was reset or closed')
+      }
+    } finally {
+      this.#streams.get(db)?.delete(stop)
+      if (!stopped) {
+        // an early break lands here too: ending the iterator frees the statement (and the handle)
+        iterator?.return?.()
+        this.#releaseIfDone(db)
+      }
+    }
+  }
+
+  async #configure(db: SqliteDatabase): Promise<void> {
+    const wanted = this.#config.journalMode?.toLowerCase()
+    // in WAL reading the mode never meets the writer, so a new connection need not wait for an open transaction
+    let mode = this.#wal ? String(db.pragma('journal_mode', { simple: true })) : undefined
+    if (mode === undefined || (wanted !== undefined && mode !== wanted)) {
+      const rows = await this.#query(db, wanted === undefined ? 'PRAGMA journal_mode' : `PRAGMA journal_mode = ${wanted}`)
+      mode = String(Object.values(rows[0] ?? {})[0])
+    }
+    // SQLite answers with the mode in force, which is not WAL where the file system cannot
+    // share memory between handles; the lock then serializes everything instead
+    this.#wal = mode === 'wal'
+    for (const sql of this.#sessionPragmas) await this.#query(db, sql)
+  }
+
+  async #clearSession(db: SqliteDatabase): Promise<void> {
+    const objects = (await this.#query(db, "SELECT type, name FROM temp.sqlite_master WHERE type IN ('view', 'trigger', 'table') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type = 'table'")) as Array<{ type: string; name: string }>
+    for (const { type, name } of objects) await this.#query(db, `DROP ${type.toUpperCase()} IF EXISTS temp.${quoteIdentifier(name)}`)
+    const schemas = (await this.#query(db, 'PRAGMA database_list')) as Array<{ name: string }>
+    for (const { name } of schemas) {
+      if (name !== 'main' && name !== 'temp') await this.#query(db, `DETACH DATABASE ${quoteIdentifier(name)}`)
+    }
+    for (const sql of this.#sessionPragmas) await this.#query(db, sql)
+  }
+
+  /** Runs one statement under the lock rules and returns its rows (none for a non-reader). */
+  #query(db: SqliteDatabase, sql: string): Promise<unknown[]> {
+    return this.#withStatement(db, sql, (stmt) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
+  }
+
+  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (stmt: SqliteStatement) => T): Promise<T> {
+    try {
+      return work(await this.#prepareLocked(db, sql))
+    } finally {
+      this.#releaseIfDone(db)
+    }
+  }
+
+  /** Compiles `sql`, first waiting for the write lock when the statement needs it. */
+  async #prepareLocked(db: SqliteDatabase, sql: string): Promise<SqliteStatement> {
+    const lock = this.#lock?.lock
+    if (lock === undefined || lock.isHeldBy(db)) return db.prepare(sql)
+    if (!this.#wal) {
+      // outside WAL even compiling reads the file under a lock the writer can block
+      await lock.acquire(db)
+      return db.prepare(sql)
+    }
+    const stmt = db.prepare(sql)
+    // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
+    if (!this.#config.readonly && (!stmt.readonly || opensTransaction(sql))) await lock.acquire(db)
+    return stmt
+  }
+
+  /** Gives the lock back once `db` is in autocommit mode again (after COMMIT, ROLLBACK or an autocommit statement). */
+  #releaseIfDone(db: SqliteDatabase): void {
+    const lock = this.#lock?.lock
+    if (lock?.isHeldBy(db) === true && !db.inTransaction) lock.release(db)
+  }
+
+  #streamsOf(db: SqliteDatabase): Set<() => void> {
+    let stops = this.#streams.get(db)
+    if (stops === undefined) this.#streams.set(db, (stops = new Set()))
+    return stops
+  }
+
+  // while an iterator is open the driver refuses writes, exec() and close() on the handle, ROLLBACK included
+  #stopStreams(db: SqliteDatabase): void {
+    for (const stop of this.#streams.get(db) ?? []) stop()
+    this.#streams.delete(db)
+  }
+}
+
+/**
+ * The SQLite dialect (driver `better-sqlite3`, an optional peer dependency).
+ *
+ * ```ts
+ * const dialect = sqlite({ filename: './app.db', pragmas: { cache_size: -64000 } })
+ * ```
+ */
+export function sqlite(config: SqliteDialectConfig): BetterSqlite3Dialect {
+  return new BetterSqlite3Dialect(config)
+}
+
+function execute(stmt: SqliteStatement, sql: string, params: readonly unknown[], options: RunOptions): QueryResult {
+  const verb = leadingKeywords(sql, 1)[0] ?? ''
+  if (stmt.reader) {
+    if (options.rowMode === 'array') stmt.raw(true)
+    const rows = stmt.all(...params) as Array<Record<string, unknown>>
+    const fields = stmt.columns().map(({ name }) => ({ name }))
+    // `... RETURNING` returns one row per changed row
+    return WRITE_VERBS.has(verb) ? { rows, fields, affectedRows: rows.length, raw: rows } : { rows, fields, raw: rows }
+  }
+  const info = stmt.run(...params)
+  // SQLite keeps the previous rowid when nothing was inserted (INSERT OR IGNORE): report none then
+  const inserted = (verb === 'INSERT' || verb === 'REPLACE') && info.changes > 0
+  return { rows: [], affectedRows: info.changes, insertId: inserted ? info.lastInsertRowid : undefined, raw: info }
+}
+
+function opensTransaction(sql: string): boolean {
+  // a SAVEPOINT outside a transaction opens one
+  return transactionEffect(sql) === 'begin' || leadingKeywords(sql, 1)[0] === 'SAVEPOINT'
+}
+
+/** The per-connection pragmas, set at connect and again on a full reset. */
+function sessionPragmas(config: ResolvedSqliteConfig): string[] {
+  const pragmas = [`PRAGMA busy_timeout = ${config.busyTimeoutMillis}`]
+  if (config.synchronous !== undefined) pragmas.push(`PRAGMA synchronous = ${config.synchronous}`)
+  pragmas.push(`PRAGMA foreign_keys = ${config.foreignKeys ? 'ON' : 'OFF'}`)
+  for (const [name, value] of config.pragmas) pragmas.push(`PRAGMA ${name} = ${value}`)
+  return pragmas
+}
+
+function retainLock(filename: string): { key: string; lock: WriteLock; retained: boolean } {
+  const absolute = resolvePath(filename)
+  let key = absolute
+  try {
+    // the file exists once opened; its real path makes symlinked names share one lock
+    key = realpathSync(absolute)
+  } catch {
+    // keep the resolved path
+  }
+  return { key, lock: retainWriteLock(key), retained: true }
+}
+
+function closeQuietly(db: SqliteDatabase): void {
+  try {
+    if (db.open) db.close()
+  } catch {
+    // closing must not fail for a broken connection
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}

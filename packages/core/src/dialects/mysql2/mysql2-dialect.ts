@@ -1,0 +1,327 @@
+import type { Dialect, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import { loadDriver } from '../../util/load-driver.js'
+import { resolveMysqlConfig, type MysqlDialectConfig, type ResolvedMysqlConfig } from './mysql2-dialect-config.js'
+import {
+  mysql2Internals,
+  type Mysql2Connection,
+  type Mysql2ConnectionOptions,
+  type Mysql2FieldPacket,
+  type Mysql2Handshake,
+  type Mysql2Module,
+  type Mysql2ResultSetHeader,
+} from './mysql2-driver-types.js'
+import { isMysql2FatalError } from './mysql2-fatal-error.js'
+import { connectionLostError, streamMysql2Rows } from './mysql2-row-stream.js'
+import { Mysql2SessionState } from './mysql2-session-state.js'
+
+/** How long `close()` waits for a polite QUIT before it destroys the socket. */
+const CLOSE_TIMEOUT_MILLIS = 2_000
+/** Slack past mysql2's own connect timeout before our guard gives up. */
+const CONNECT_GUARD_SLACK_MILLIS = 1_000
+
+/**
+ * The MySQL/MariaDB dialect, on the `mysql2` driver's callback API. `Raw` is
+ * a mysql2 `Connection`.
+ *
+ * ```ts
+ * const dialect = mysql({ connectionString: 'mysql://app:secret@db:3306/shop' })
+ * ```
+ */
+export class Mysql2Dialect implements Dialect<Mysql2Connection> {
+  readonly kind = 'mysql' as const
+  readonly description: string
+  readonly defaultHealthCheckQuery = 'SELECT 1'
+  readonly beginStatement = 'BEGIN'
+
+  readonly #config: ResolvedMysqlConfig
+  readonly #sessions = new WeakMap<Mysql2Connection, Mysql2SessionState>()
+  #driver: Promise<Mysql2Module> | undefined
+
+  constructor(config: MysqlDialectConfig) {
+    this.#config = resolveMysqlConfig(config)
+    this.description = this.#config.description
+  }
+
+  async connect(): Promise<Mysql2Connection> {
+    return this.#open(await this.#loadDriver())
+  }
+
+  run(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+    const session = this.#sessions.get(raw)
+    return tracked(session, (resolve, reject) => {
+      // mysql2 binds `?` placeholders itself (escaping each value); we never splice
+      raw.query({ sql, values: params as unknown[] | undefined, rowsAsArray: options.rowMode === 'array' }, (error, result, fields) => {
+        if (error) {
+          session?.noteError()
+          reject(error)
+          return
+        }
+        resolve(toQueryResult(result, fields, session))
+      })
+    })
+  }
+
+  async ping(raw: Mysql2Connection, sql: string): Promise<void> {
+    await this.run(raw, sql, undefined, {})
+  }
+
+  async reset(raw: Mysql2Connection, options: { readonly full: boolean }): Promise<void> {
+    const session = this.#sessions.get(raw)
+    if (options.full) {
+      await resetConnection(raw, session)
+      return
+    }
+    // ROLLBACK with no transaction open is a no-op on the server, so an
+    // unknown state costs one round trip; only a known `false` skips it
+    if (session?.inTransaction === false) return
+    await this.run(raw, 'ROLLBACK', undefined, {})
+  }
+
+  async close(raw: Mysql2Connection): Promise<void> {
+    const session = this.#sessions.get(raw)
+    if (session) session.closing = true
+    const socket = mysql2Internals(raw).stream
+    if (!socket || socket.destroyed) {
+      destroyQuietly(raw)
+      session?.abort(destroyedError())
+      return
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        // QUIT is queued behind a statement that does not finish, or the server does not answer
+        destroyQuietly(raw)
+        session?.abort(destroyedError())
+        resolve()
+      }, CLOSE_TIMEOUT_MILLIS)
+      timer.unref()
+      socket.once('close', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      try {
+        // the callback gets an error when the connection is already closed; the socket then closes anyway
+        raw.end(() => {})
+      } catch {
+        destroyQuietly(raw)
+      }
+    })
+  }
+
+  isFatal(error: unknown): boolean {
+    return isMysql2FatalError(error)
+  }
+
+  watch(raw: Mysql2Connection, onLost: (error: Error) => void): void {
+    const session = this.#sessions.get(raw)
+    // our own QUIT also ends the socket: that is not a loss worth reporting
+    const report = (error: Error): void => {
+      if (!session?.closing) onLost(error)
+    }
+    // the listeners swallow the error: mysql2 emits it on the connection, where nobody else listens
+    raw.on('error', report)
+    raw.on('end', () => report(connectionLostError()))
+    // lost between connect() and watch(): no event will come again
+    const lost = session?.lost
+    if (lost) queueMicrotask(() => report(lost))
+  }
+
+  inTransaction(raw: Mysql2Connection): boolean | undefined {
+    return this.#sessions.get(raw)?.inTransaction
+  }
+
+  stream(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
+    return streamMysql2Rows(raw, sql, params, options.chunkSize, this.#sessions.get(raw))
+  }
+
+  #loadDriver(): Promise<Mysql2Module> {
+    const given = this.#config.driver
+    if (given) return Promise.resolve(given)
+    // memoized, but a failed load is retried on the next connect
+    this.#driver ??= loadDriver<Mysql2Module>('mysql2', 'mysql').catch((error: unknown) => {
+      this.#driver = undefined
+      throw error
+    })
+    return this.#driver
+  }
+
+  #open(driver: Mysql2Module): Promise<Mysql2Connection> {
+    const timeout = this.#config.connectTimeoutMillis
+    return new Promise((resolve, reject) => {
+      const connection = driver.createConnection(connectionOptions(this.#config))
+      // first of all: a failed connect must never surface as an unhandled 'error' event
+      connection.on('error', (error) => this.#noteLost(connection, error))
+      connection.on('end', () => this.#noteLost(connection, connectionLostError()))
+      // mysql2 enforces connectTimeout itself; this guard only backs it up
+      const guard = setTimeout(() => fail(connectTimeoutError(this.description, timeout)), timeout + CONNECT_GUARD_SLACK_MILLIS)
+      const fail = (error: Error): void => {
+        clearTimeout(guard)
+        connection.removeListener('connect', succeed)
+        destroyQuietly(connection)
+        reject(error)
+      }
+      const succeed = (handshake: Mysql2Handshake): void => {
+        clearTimeout(guard)
+        connection.removeListener('error', fail)
+        const charsetNumber = mysql2Internals(connection).config?.charsetNumber
+        this.#sessions.set(connection, new Mysql2SessionState(handshake.statusFlags, charsetNumber))
+        resolve(connection)
+      }
+      connection.once('connect', succeed)
+      connection.once('error', fail)
+    })
+  }
+
+  #noteLost(connection: Mysql2Connection, error: Error): void {
+    const session = this.#sessions.get(connection)
+    if (session) session.lost ??= error
+  }
+}
+
+/**
+ * Creates the MySQL/MariaDB dialect. Validates `config` now, so that a bad
+ * option fails at startup rather than at the first connect.
+ *
+ * ```ts
+ * const pool = createPool({ dialect: mysql({ host: 'db', user: 'app', password, database: 'shop' }) })
+ * ```
+ */
+export function mysql(config: MysqlDialectConfig): Mysql2Dialect {
+  return new Mysql2Dialect(config)
+}
+
+function connectionOptions(config: ResolvedMysqlConfig): Mysql2ConnectionOptions {
+  const options: Mysql2ConnectionOptions = {
+    host: config.host,
+    port: config.port,
+    connectTimeout: config.connectTimeoutMillis,
+    // one statement per query is the injection guard mysql2 gives; never lift it
+    multipleStatements: false,
+  }
+  if (config.user !== undefined) options.user = config.user
+  if (config.password !== undefined) options.password = config.password
+  if (config.database !== undefined) options.database = config.database
+  // mysql2 writes `rejectUnauthorized` into the TLS options it is given: hand it a copy
+  if (config.ssl !== undefined) options.ssl = typeof config.ssl === 'string' ? config.ssl : { ...config.ssl }
+  if (config.timezone !== undefined) options.timezone = config.timezone
+  if (config.charset !== undefined) options.charset = config.charset
+  if (config.dateStrings !== undefined) options.dateStrings = typeof config.dateStrings === 'boolean' ? config.dateStrings : [...config.dateStrings]
+  if (config.supportBigNumbers !== undefined) options.supportBigNumbers = config.supportBigNumbers
+  if (config.bigNumberStrings !== undefined) options.bigNumberStrings = config.bigNumberStrings
+  if (config.typeCast !== undefined) options.typeCast = config.typeCast
+  return options
+}
+
+function toQueryResult(result: unknown, fields: readonly unknown[] | undefined, session: Mysql2SessionState | undefined): QueryResult {
+  // `raw` is what mysql2's promise API resolves to, which is what ORMs built on mysql2 expect
+  const raw = [result, fields]
+  if (isResultSetHeader(result)) {
+    session?.noteStatus(result.serverStatus)
+    return { rows: [], affectedRows: Number(result.affectedRows), insertId: toInsertId(result.insertId), raw }
+  }
+  if (!Array.isArray(result)) return { rows: [], raw }
+  if (isMultiResult(fields)) return toMultiResult(result, fields, session, raw)
+  session?.noteResultSet()
+  return { rows: result as Array<Record<string, unknown>>, fields: fieldNames(fields), raw }
+}
+
+/** A CALL answers with several results: its result sets, then an OK packet. The first result set is the rows. */
+function toMultiResult(results: unknown[], fields: readonly unknown[], session: Mysql2SessionState | undefined, raw: unknown): QueryResult {
+  const index = results.findIndex((part) => Array.isArray(part))
+  const headers = results.filter(isResultSetHeader)
+  const last = headers.at(-1)
+  if (last) session?.noteStatus(last.serverStatus)
+  if (index !== -1 && last === undefined) session?.noteResultSet()
+  const rows = index === -1 ? [] : (results[index] as Array<Record<string, unknown>>)
+  const base = { rows, raw, ...(index === -1 ? {} : { fields: fieldNames(fields[index] as readonly unknown[]) }) }
+  return last ? { ...base, affectedRows: Number(last.affectedRows), insertId: toInsertId(last.insertId) } : base
+}
+
+function isMultiResult(fields: readonly unknown[] | undefined): fields is readonly unknown[] {
+  return Array.isArray(fields) && fields.length > 0 && (fields[0] === undefined || Array.isArray(fields[0]))
+}
+
+function isResultSetHeader(value: unknown): value is Mysql2ResultSetHeader {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'affectedRows' in value
+}
+
+function fieldNames(fields: readonly unknown[] | undefined): ReadonlyArray<{ readonly name: string }> | undefined {
+  return fields?.map((field) => ({ name: (field as Mysql2FieldPacket).name }))
+}
+
+/** With `supportBigNumbers`, mysql2 gives ids past 2^53 as strings. */
+function toInsertId(insertId: number | string): number | bigint {
+  return typeof insertId === 'string' ? BigInt(insertId) : insertId
+}
+
+/**
+ * COM_RESET_CONNECTION (MySQL 5.7.3+, MariaDB 10.2.4+): rolls back, drops
+ * temporary tables, clears user variables and prepared statements and
+ * restores session variables, without re-authenticating as `changeUser`
+ * would. mysql2 clears its statement cache itself.
+ */
+function resetConnection(raw: Mysql2Connection, session: Mysql2SessionState | undefined): Promise<void> {
+  return tracked<void>(session, (resolve, reject) => {
+    raw.reset((error) => {
+      if (error) {
+        session?.noteError()
+        reject(error)
+        return
+      }
+      session?.noteReset()
+      restoreCharset(raw, session)
+      resolve()
+    })
+  })
+}
+
+/**
+ * The server restores the connection charset of the handshake on reset, but
+ * mysql2 does not notice: after a `SET NAMES latin1` it would go on encoding
+ * SQL as latin1. Put back the charset mysql2 started with.
+ */
+function restoreCharset(raw: Mysql2Connection, session: Mysql2SessionState | undefined): void {
+  const config = mysql2Internals(raw).config
+  const initial = session?.initialCharsetNumber
+  if (config && initial !== undefined) config.charsetNumber = initial
+}
+
+/** A promise for one driver call, failed by `session.abort()` if mysql2 never answers. */
+function tracked<T>(
+  session: Mysql2SessionState | undefined,
+  start: (resolve: (value: T) => void, reject: (error: Error) => void) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const untrack = session?.track(reject)
+    start(
+      (value) => {
+        untrack?.()
+        resolve(value)
+      },
+      (error) => {
+        untrack?.()
+        reject(error)
+      },
+    )
+  })
+}
+
+function destroyQuietly(raw: Mysql2Connection): void {
+  try {
+    raw.destroy()
+    // mysql2's destroy() only half-closes; a hard close needs the socket
+    mysql2Internals(raw).stream?.destroy()
+  } catch {
+    // already torn down
+  }
+}
+
+function destroyedError(): Error {
+  return Object.assign(new Error('Connection destroyed by close() before the statement running on it finished'), { fatal: true })
+}
+
+function connectTimeoutError(description: string, timeoutMillis: number): Error {
+  return Object.assign(new Error(`connect ETIMEDOUT: ${description} did not complete the handshake within ${timeoutMillis}ms`), {
+    code: 'ETIMEDOUT',
+    fatal: true,
+  })
+}

@@ -1,0 +1,83 @@
+/**
+ * The subset of the `pg` module that the PostgreSQL dialect needs. We don't
+ * use the types from `pg` here: they would make `@types/pg` a dependency of
+ * every Sluice user, and a structural subset also accepts `pg` releases (and
+ * look-alikes) whose own typings differ in details we do not touch.
+ */
+export interface PgModule {
+  readonly Client: new (config: PgClientConfig) => PgClient
+}
+
+/** The options of `new pg.Client(...)` that the dialect sets. */
+export interface PgClientConfig {
+  connectionString?: string
+  host?: string
+  port?: number
+  user?: string
+  password?: string | (() => string | Promise<string>)
+  database?: string
+  ssl?: boolean | object
+  connectionTimeoutMillis?: number
+  application_name?: string
+  statement_timeout?: number
+  types?: PgTypeOverrides
+}
+
+/** pg's custom type parsers (`{ getTypeParser }`), passed through untouched. */
+export interface PgTypeOverrides {
+  getTypeParser(oid: number, format?: string): unknown
+}
+
+/** The query-config form of `client.query(...)`. */
+export interface PgQueryConfig {
+  text: string
+  values?: readonly unknown[]
+  rowMode?: 'array'
+  name?: string
+}
+
+/** One statement's result (`pg.Result`). */
+export interface PgResult {
+  /** The command tag's verb (`SELECT`, `INSERT`, ...); null for an empty query. */
+  readonly command: string | null
+  readonly rowCount: number | null
+  readonly rows: unknown[]
+  readonly fields: ReadonlyArray<{ readonly name: string }>
+}
+
+/** A `pg.Client`. */
+export interface PgClient {
+  connect(): Promise<unknown>
+  /** Resolves to an array of results for a multi-statement simple query. */
+  query(config: PgQueryConfig): Promise<PgResult | PgResult[]>
+  end(): Promise<void>
+  on(event: 'error', listener: (error: Error) => void): unknown
+  on(event: 'end', listener: () => void): unknown
+  /**
+   * The status byte of the last ReadyForQuery message: `'I'` idle, `'T'` in a
+   * transaction, `'E'` in a failed transaction, `null` before the first one.
+   * Added in pg 8.21; the native client always answers `null`.
+   */
+  getTransactionStatus?(): string | null
+  /**
+   * False from the moment a statement is sent until the server's
+   * ReadyForQuery for it arrives (undefined before the first statement).
+   */
+  readonly readyForQuery?: boolean
+  /**
+   * pg's protocol connection (JavaScript client only). Internal to pg, so
+   * every use is optional: the dialect reaches in only to destroy a socket
+   * that will not close and to forget prepared statements after `DISCARD ALL`.
+   */
+  readonly connection?: PgConnection
+}
+
+/** @internal pg's `Connection` internals the dialect touches, all optional. */
+export interface PgConnection {
+  readonly stream?: { destroy(error?: Error): unknown }
+  /** Named statements pg believes the server has prepared (and is preparing). */
+  readonly parsedStatements?: Record<string, unknown>
+  readonly submittedNamedStatements?: Record<string, unknown>
+  once?(event: 'readyForQuery' | 'end', listener: () => void): unknown
+  removeListener?(event: 'readyForQuery' | 'end', listener: () => void): unknown
+}
