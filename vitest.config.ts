@@ -3,15 +3,19 @@ import { defineConfig } from 'vitest/config'
 // Workspace packages resolve to their TypeScript sources through the
 // `@sluice/source` export condition, so the tests never need a build.
 const resolve = { conditions: ['@sluice/source'] }
+// tests run in Vite's server-side environment, which has its own resolve conditions
+const ssr = { resolve: { conditions: ['@sluice/source'], externalConditions: ['@sluice/source'] } }
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     // a focused test left in by mistake fails CI instead of silently skipping the rest
     allowOnly: !process.env.CI,
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['packages/*/test/unit/**/*.test.ts', 'adapters/*/test/unit/**/*.test.ts'],
@@ -19,6 +23,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: [

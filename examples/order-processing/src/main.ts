@@ -7,108 +7,7 @@
  *
  * ORDERS and CONCURRENCY change the size of the run.
  */
-import { mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { createPool, dialectFromUrl, sqlite, type Pool } from '@sluice/core'
-import { createSchema } from './schema.js'
-import { audit, orderRequests, placeOrder, type OrderOutcome } from './workload.js'
-import { ProgressLine } from './progress.js'
-
-const ORDERS = positiveInt('ORDERS', 3_000)
-const CONCURRENCY = positiveInt('CONCURRENCY', 32)
-const PRODUCTS = 50
-const STOCK_PER_PRODUCT = 250
-
-async function main(): Promise<void> {
-  const pool = createPool({
-    dialect: process.env.DATABASE_URL ? dialectFromUrl(process.env.DATABASE_URL) : sqlite({ filename: demoFile() }),
-    name: 'demo',
-    min: 2,
-    max: 8,
-    acquireTimeoutMillis: 10_000,
-    // short on purpose, so that a few-second demo shows connections being recycled and checked
-    maxLifetimeMillis: 500,
-    healthCheckIntervalMillis: 300,
-    housekeepingIntervalMillis: 100,
-  })
-  console.log(`Sluice demo: ${ORDERS} orders from ${CONCURRENCY} concurrent workflows on ${pool.config.dialect.description}`)
-  try {
-    await pool.ready()
-    await createSchema(pool, PRODUCTS, STOCK_PER_PRODUCT)
-    const outcomes = await run(pool)
-    const shop = await audit(pool, PRODUCTS, STOCK_PER_PRODUCT)
-    printSummary(pool, outcomes, shop)
-    if (!shop.consistent || shop.orders !== outcomes.placed) process.exitCode = 1
-  } finally {
-    await pool.close()
-  }
-}
-
-interface RunOutcome {
-  placed: number
-  outOfStock: number
-  seconds: number
-  dashboardReads: number
-}
-
-async function run(pool: Pool): Promise<RunOutcome> {
-  const requests = orderRequests(ORDERS, PRODUCTS)
-  const counts: Record<OrderOutcome, number> = { placed: 0, 'out-of-stock': 0 }
-  const progress = new ProgressLine(pool, ORDERS)
-  const started = performance.now()
-  let done = 0
-  let finished = false
-
-  // a read-only dashboard workflow polls the totals while orders flow
-  let dashboardReads = 0
-  const dashboard = pool.runWorkflow('dashboard', async () => {
-    while (!finished) {
-      await pool.query('SELECT status, COUNT(*) AS n, SUM(total_cents) AS revenue FROM demo_orders GROUP BY status')
-      dashboardReads++
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  })
-
-  const worker = async () => {
-    for (let next = requests.next(); !next.done; next = requests.next()) {
-      const outcome = await pool.runWorkflow('order', () => placeOrder(pool, next.value))
-      counts[outcome]++
-      progress.update(++done)
-    }
-  }
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
-  finished = true
-  await dashboard
-  progress.finish(done)
-  return { placed: counts.placed, outOfStock: counts['out-of-stock'], seconds: (performance.now() - started) / 1000, dashboardReads }
-}
-
-function printSummary(pool: Pool, run: RunOutcome, shop: Awaited<ReturnType<typeof audit>>): void {
-  const stats = pool.stats()
-  const rows: Array<[string, string]> = [
-    ['orders placed', `${run.placed} (${run.outOfStock} rejected: out of stock)`],
-    ['throughput', `${Math.round((run.placed + run.outOfStock) / run.seconds)} orders/s, ${Math.round(stats.queries.executed / run.seconds)} statements/s`],
-    ['dashboard reads', String(run.dashboardReads)],
-    ['acquire wait', `avg ${stats.performance.avgAcquisitionTimeMs.toFixed(2)} ms, p99 ${stats.performance.p99AcquisitionTimeMs.toFixed(2)} ms`],
-    ['statement time', `avg ${stats.performance.avgQueryTimeMs.toFixed(2)} ms, p99 ${stats.performance.p99QueryTimeMs.toFixed(2)} ms`],
-    ['statements', `${stats.queries.executed} run, ${stats.queries.errors} failed`],
-    ['connections', `${stats.connections.created} created, ${stats.connections.recycled} recycled, ${stats.connections.failed} failed to open`],
-    ['health scores', Object.entries(stats.currentState.healthScores).map(([id, score]) => `${id}=${score}`).join(' ') || '(none open)'],
-    ['workflows', `${stats.workflows.completed} completed, ${stats.workflows.leakedConnectionsReleased} leaked connections released`],
-    ['learned need', Object.entries(pool.workflowHistory()).map(([type, peaks]) => `${type}: peak ${Math.max(...peaks)} connections`).join(', ')],
-    ['stock audit', `${shop.unitsSold} units sold + ${shop.unitsLeft} left = ${shop.unitsSold + shop.unitsLeft} ${shop.consistent ? '(every unit accounted for)' : '(MISMATCH)'}`],
-  ]
-  const width = Math.max(...rows.map(([label]) => label.length))
-  console.log('')
-  for (const [label, value] of rows) console.log(`  ${label.padEnd(width)}  ${value}`)
-}
-
-function demoFile(): string {
-  const dir = join(tmpdir(), 'sluice-demo')
-  mkdirSync(dir, { recursive: true })
-  return join(dir, 'orders.db')
-}
+import { runDemo } from './demo.js'
 
 function positiveInt(name: string, fallback: number): number {
   const raw = process.env[name]
@@ -118,7 +17,15 @@ function positiveInt(name: string, fallback: number): number {
   return value
 }
 
-main().catch((error: unknown) => {
+try {
+  const report = await runDemo({
+    databaseUrl: process.env.DATABASE_URL,
+    orders: positiveInt('ORDERS', 3_000),
+    concurrency: positiveInt('CONCURRENCY', 32),
+  })
+  // the audit failing means the pool lost or duplicated work: make that a failed run
+  if (!report.consistent || report.orders !== report.placed) process.exitCode = 1
+} catch (error) {
   console.error(error instanceof Error ? `demo failed: ${error.message}` : error)
   process.exitCode = 1
-})
+}
