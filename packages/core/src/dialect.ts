@@ -24,7 +24,44 @@ export interface RunOptions {
    * (what Drizzle asks of node-postgres and mysql2). Defaults to `'object'`.
    */
   readonly rowMode?: 'object' | 'array'
+  /**
+   * Run as a prepared statement from the connection's statement cache (see
+   * `Dialect.statementCacheStats`). Defaults to the dialect's own setting.
+   */
+  readonly prepare?: boolean
 }
+
+/** Statement-cache figures of one connection, all measured. */
+export interface StatementCacheStats {
+  /** Statements prepared and held right now. */
+  readonly size: number
+  readonly capacity: number
+  readonly hits: number
+  readonly misses: number
+  /** Statements dropped to make room (deallocated on the server where it keeps them). */
+  readonly evictions: number
+}
+
+/** One statement of a batch. */
+export interface BatchStatement {
+  readonly sql: string
+  readonly params?: readonly unknown[]
+}
+
+/** What became of one statement of a batch. */
+export type BatchOutcome =
+  | { readonly status: 'ok'; readonly result: QueryResult }
+  | { readonly status: 'error'; readonly error: unknown }
+  /** Not run, because an earlier statement failed (sequential) or the batch rolled back (transactional: `rolledBack`). */
+  | { readonly status: 'not-run' | 'rolled-back' }
+
+/**
+ * How a dialect runs a batch:
+ * - `sequential`: in order, stop at the first failure; the rest are `not-run`.
+ * - `transactional`: all or nothing, in one transaction.
+ * - `independent`: in order, each on its own; a failure touches no other.
+ */
+export type BatchMode = 'sequential' | 'transactional' | 'independent'
 
 /** A driver result in a driver-neutral shape. */
 export interface QueryResult<Row = Record<string, unknown>> {
@@ -107,8 +144,26 @@ export interface Dialect<Raw = unknown> {
   readonly maxConnections?: number
   /** The statement `pool.transaction()` opens a transaction with. Defaults to `BEGIN`. */
   readonly beginStatement?: string
-  /** Classifies a statement as a read or a write (for routing). */
+  /**
+   * Classifies a statement as a read or a write, for routing reads to
+   * replicas. Must answer `'unknown'` (treated as a write) whenever unsure.
+   */
   classify?(sql: string): StatementKind
+  /** Statement-cache figures of one connection, when the dialect caches prepared statements. */
+  statementCacheStats?(raw: Raw): StatementCacheStats
+  /** Runs a batch in as few round trips as the protocol allows, reporting every statement's fate. */
+  runBatch?(raw: Raw, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]>
+  /**
+   * Where this session's last write stands in the primary's replication
+   * stream (PostgreSQL: WAL LSN; MariaDB: GTID), for read-your-writes.
+   */
+  writePosition?(raw: Raw): Promise<string | undefined>
+  /** How far a replica has replayed, in the same form as `writePosition`. */
+  replayPosition?(raw: Raw): Promise<string | undefined>
+  /** True when a replica at `replayed` already shows a write made at `written`. */
+  positionReached?(replayed: string, written: string): boolean
+  /** How far behind its primary this replica is, in ms; undefined when it is not replicating. */
+  replicaLag?(raw: Raw): Promise<number | undefined>
   /** Streams a large result in chunks. */
   stream?(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>>
   /** Releases what the dialect shares between its connections (called once by `pool.close()`). */
