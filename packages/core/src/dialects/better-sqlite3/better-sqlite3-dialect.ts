@@ -32,9 +32,10 @@
  * An in-memory database is private to its handle, so it has no lock and the
  * pool keeps a single connection (`maxConnections: 1`).
  */
+import { classifyStatement } from '../../routing/classify-statement.js'
 import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
-import type { Dialect, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { leadingKeywords } from '../../sql/leading-keywords.js'
 import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
@@ -128,6 +129,12 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     // closing rolls back an open transaction; only then may the next writer go
     closeQuietly(db)
     this.#lock?.lock.release(db)
+  }
+
+  /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
+  classify(sql: string): StatementKind {
+    // SQLite strings know no backslash escapes
+    return classifyStatement(sql, { backslashEscapes: false })
   }
 
   isFatal(error: unknown): boolean {

@@ -1,4 +1,5 @@
-import type { Dialect, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import { classifyStatement } from '../../routing/classify-statement.js'
+import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { resolveMysqlConfig, type MysqlDialectConfig, type ResolvedMysqlConfig } from './mysql2-dialect-config.js'
 import {
@@ -105,6 +106,12 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
         destroyQuietly(raw)
       }
     })
+  }
+
+  /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
+  classify(sql: string): StatementKind {
+    // MySQL's default sql_mode lets a backslash escape the next character in a string
+    return classifyStatement(sql, { backslashEscapes: true })
   }
 
   isFatal(error: unknown): boolean {

@@ -1,4 +1,5 @@
-import type { Dialect, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import { classifyStatement } from '../../routing/classify-statement.js'
+import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
@@ -138,6 +139,12 @@ export class PgDialect implements Dialect<PgClient> {
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
+  classify(sql: string): StatementKind {
+    // standard_conforming_strings (on by default since 9.1): a backslash is an ordinary character
+    return classifyStatement(sql, { backslashEscapes: false })
   }
 
   isFatal(error: unknown): boolean {
