@@ -4,6 +4,7 @@ import type { Clock } from '../util/clock.js'
 import { systemClock } from '../util/clock.js'
 import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
 import { DEFAULTS } from './defaults.js'
+import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from '../routing/routing-config.js'
 
 export const RESET_MODES = ['rollback', 'full'] as const
 /** What happens to a returned connection: `rollback` an open transaction, or a `full` session reset. */
@@ -53,6 +54,14 @@ export interface PoolOptions {
   housekeepingIntervalMillis?: number
   /** How long `close()` waits for borrowed connections. Defaults to 30 000. */
   closeTimeoutMillis?: number
+  /**
+   * Read replicas of the primary, each with its own connections, health and
+   * stats (same sizes and timers as the primary). `pool.query()` sends reads
+   * to them. Defaults to none.
+   */
+  replicas?: ReadonlyArray<Dialect<any>>
+  /** How reads are routed to `replicas`. */
+  routing?: RoutingOptions
   /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -82,6 +91,8 @@ export interface ResolvedPoolConfig {
   readonly workflowHistorySize: number
   readonly housekeepingIntervalMillis: number
   readonly closeTimeoutMillis: number
+  readonly replicas: ReadonlyArray<Dialect<any>>
+  readonly routing: ResolvedRoutingConfig
   readonly log: LogConfig
   readonly clock: Clock
 }
@@ -91,7 +102,7 @@ const KNOWN_KEYS = new Set<string>([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'log', 'clock',
 ])
 
 const REQUIRED_DIALECT_METHODS = ['connect', 'run', 'ping', 'reset', 'close', 'isFatal', 'watch'] as const
@@ -161,21 +172,35 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     workflowHistorySize: integer('workflowHistorySize', options.workflowHistorySize ?? DEFAULTS.workflowHistorySize, 1),
     housekeepingIntervalMillis: millis('housekeepingIntervalMillis', options.housekeepingIntervalMillis ?? DEFAULTS.housekeepingIntervalMillis, 1),
     closeTimeoutMillis: millis('closeTimeoutMillis', options.closeTimeoutMillis ?? DEFAULTS.closeTimeoutMillis, 0),
+    replicas: checkReplicas(options.replicas, dialect),
+    routing: resolveRoutingConfig(options.routing),
     log: checkLog(options.log ?? ['warn', 'error']),
     clock: options.clock ?? systemClock,
   })
 }
 
-function checkDialect(dialect: unknown): Dialect<any> {
+function checkDialect(dialect: unknown, field = 'dialect'): Dialect<any> {
   if (dialect === null || typeof dialect !== 'object') {
-    throw new ConfigError('dialect', dialect, 'is required: pass postgres({...}), mysql({...}) or sqlite({...})')
+    throw new ConfigError(field, dialect, 'is required: pass postgres({...}), mysql({...}) or sqlite({...})')
   }
   for (const method of REQUIRED_DIALECT_METHODS) {
     if (typeof (dialect as Record<string, unknown>)[method] !== 'function') {
-      throw new ConfigError('dialect', dialect, `is not a Sluice dialect: it has no ${method}() method`)
+      throw new ConfigError(field, dialect, `is not a Sluice dialect: it has no ${method}() method`)
     }
   }
   return dialect as Dialect<any>
+}
+
+function checkReplicas(replicas: unknown, primary: Dialect<any>): ReadonlyArray<Dialect<any>> {
+  if (replicas === undefined) return Object.freeze([])
+  if (!Array.isArray(replicas)) throw new ConfigError('replicas', replicas, 'must be an array of dialects')
+  return Object.freeze(
+    replicas.map((replica: unknown, i) => {
+      const dialect = checkDialect(replica, `replicas[${i}]`)
+      if (dialect.kind !== primary.kind) throw new ConfigError(`replicas[${i}]`, dialect.kind, `must be a ${primary.kind} dialect like the primary`)
+      return dialect
+    }),
+  )
 }
 
 function checkLog(log: LogConfig): LogConfig {

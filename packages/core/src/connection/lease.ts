@@ -15,6 +15,7 @@ import type {
   WriteResult,
 } from './pool-connection.js'
 import type { PooledConnection } from './pooled-connection.js'
+import { shapeRows } from './shape-rows.js'
 
 /** What a lease needs from the pool that lent it. */
 export interface LeaseHost {
@@ -28,7 +29,6 @@ export interface LeaseHost {
   inTransaction(entry: PooledConnection): boolean
 }
 
-const DEFAULT_MANY_SIZE = 100
 const DEFAULT_CHUNK_SIZE = 100
 
 /**
@@ -78,19 +78,7 @@ export class Lease implements PoolConnection {
   query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
   query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
   async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
-    const result = await this.execute<R>(sql, params, options)
-    switch (options?.fetch ?? 'all') {
-      case 'all':
-        return result.rows
-      case 'one':
-        return result.rows[0]
-      case 'many':
-        return result.rows.slice(0, options?.size ?? DEFAULT_MANY_SIZE)
-      case 'none':
-        return result.insertId === undefined
-          ? { affectedRows: result.affectedRows ?? 0 }
-          : { affectedRows: result.affectedRows ?? 0, insertId: result.insertId }
-    }
+    return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
   execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {

@@ -1,4 +1,4 @@
-import type { QueryResult, RunOptions } from '../dialect.js'
+import type { QueryResult, RunOptions, StatementKind } from '../dialect.js'
 
 export const FETCH_MODES = ['one', 'all', 'many', 'none'] as const
 /** How much of a result `query()` returns. */
@@ -11,6 +11,12 @@ export type Params = readonly unknown[]
 export interface ExecuteOptions extends RunOptions {
   /** Client-side limit for this statement; overrides the pool's `queryTimeoutMillis`. 0 disables. */
   readonly timeoutMillis?: number
+  /**
+   * What the caller already knows about the statement (an ORM's query kind),
+   * used by `pool.query()` / `pool.execute()` routing instead of the
+   * classifier. Ignored on a borrowed connection, which never routes.
+   */
+  readonly hint?: StatementKind
 }
 
 export interface QueryOptions extends ExecuteOptions {

@@ -4,7 +4,7 @@ import { adjustHealth, HEALTH } from '../connection/health-score.js'
 import { Lease, type LeaseHost } from '../connection/lease.js'
 import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
 import { PooledConnection } from '../connection/pooled-connection.js'
-import type { Dialect } from '../dialect.js'
+import type { Dialect, QueryResult } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError, type PoolSnapshot } from '../errors/pool-timeout-error.js'
 import { SluiceError } from '../errors/sluice-error.js'
@@ -18,6 +18,10 @@ import { withTimeout } from '../util/with-timeout.js'
 import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import { WorkflowTracker } from '../workflow/workflow-tracker.js'
 import { MessageApi, type PoolMessage } from './message-api.js'
+import { shapeRows } from '../connection/shape-rows.js'
+import { ConsistencyScope, currentConsistencyScope, runInConsistencyScope } from '../routing/consistency-scope.js'
+import { ReplicaNode } from '../routing/replica-node.js'
+import { Router, type RoutingStats } from '../routing/router.js'
 import { WaiterQueue, type Waiter } from './waiter-queue.js'
 
 /** Events a pool emits, in pg-pool's vocabulary. */
@@ -41,6 +45,12 @@ export interface PoolEvents extends Record<string, unknown[]> {
 export interface AcquireOptions {
   /** The workflow scope the connection belongs to (see `onWorkflowStart`). */
   readonly workflowId?: string
+  /**
+   * `'replica'` borrows from a healthy replica (for a series of reads that
+   * may lag the primary); falls back to the primary when none is healthy.
+   * Defaults to `'primary'`.
+   */
+  readonly target?: 'primary' | 'replica'
 }
 
 export interface WorkflowCompletion {
@@ -81,6 +91,8 @@ export class Pool {
   readonly #workflows: WorkflowTracker
   readonly #messages: MessageApi
   readonly #host: LeaseHost
+  readonly #router: Router | undefined
+  readonly #replicas: readonly ReplicaNode[]
   #connectionSequence = 0
   #workflowSequence = 0
   #lastCreateError: Error | undefined
@@ -90,6 +102,7 @@ export class Pool {
   #started = false
   #closed = false
   #readyPromise: Promise<void> | undefined
+  #routingStarted: Promise<void> | undefined
   #closePromise: Promise<void> | undefined
   #drained: (() => void) | undefined
 
@@ -113,6 +126,14 @@ export class Pool {
       giveBack: (lease, destroy) => this.#giveBack(lease, destroy),
       inTransaction: (entry) => this.#inTransaction(entry),
     }
+    // each replica is a pool of its own, with the primary's sizes and timers
+    this.#replicas = this.config.replicas.map(
+      (dialect, i) => new ReplicaNode(`${this.config.name}/replica-${i + 1}`, new Pool({ ...options, dialect, name: `${this.config.name}/replica-${i + 1}`, replicas: [], routing: undefined })),
+    )
+    this.#router =
+      this.#replicas.length === 0
+        ? undefined
+        : new Router({ dialect: this.#dialect, withConnection: (fn) => this.withConnection(fn) }, this.#replicas, this.config.routing, this.#clock, this.#log)
   }
 
   on<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
@@ -137,7 +158,7 @@ export class Pool {
    */
   ready(): Promise<void> {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.config.name, 'get ready'))
-    this.#readyPromise ??= this.#warmUp().catch((error: unknown) => {
+    this.#readyPromise ??= this.#warmUp().then(() => this.#routingStarted).catch((error: unknown) => {
       // let a later ready() try again
       this.#readyPromise = undefined
       throw error
@@ -148,6 +169,10 @@ export class Pool {
   /** Borrows a connection, waiting up to `acquireTimeoutMillis` in FIFO order. */
   acquire(options?: AcquireOptions): Promise<PoolConnection> {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.config.name, 'acquire'))
+    if (options?.target === 'replica' && this.#router) {
+      const replica = this.#replicas.find((r) => r.healthy)
+      if (replica) return replica.pool.acquire({ ...options, target: 'primary' })
+    }
     if (!this.#started) this.#start()
     let scope: WorkflowScope | undefined
     try {
@@ -190,6 +215,8 @@ export class Pool {
       await tx.execute(this.#dialect.beginStatement ?? 'BEGIN')
       const result = await fn(tx)
       await tx.execute('COMMIT')
+      const scope = this.#router ? currentConsistencyScope() : undefined
+      if (scope) await this.#router!.noteWrite(scope, tx)
       return result
     } catch (error) {
       if (!tx.released && tx.inTransaction()) {
@@ -211,6 +238,10 @@ export class Pool {
   query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
   query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
   async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
+    if (this.#router) {
+      if (!this.#started) this.#start()
+      return shapeRows(await this.#router.execute<R>(sql, params, options), options)
+    }
     const connection = await this.acquire()
     try {
       return await connection.query<R>(sql, params, options)
@@ -220,7 +251,11 @@ export class Pool {
   }
 
   /** Borrows a connection, runs one statement, gives it back; returns the full result. */
-  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions) {
+  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    if (this.#router) {
+      if (!this.#started) this.#start()
+      return this.#router.execute<R>(sql, params, options)
+    }
     const connection = await this.acquire()
     try {
       return await connection.execute<R>(sql, params, options)
@@ -272,10 +307,29 @@ export class Pool {
     await this.onWorkflowStart(workflowId, workflowType)
     const scope = this.#workflows.current(workflowId)!
     try {
-      return await this.#workflows.runIn(scope, () => fn(workflowId))
+      const run = () => this.#workflows.runIn(scope, () => fn(workflowId))
+      // a workflow is also a read-your-writes scope when reads are routed
+      return await (this.#router ? runInConsistencyScope(new ConsistencyScope(), run) : run())
     } finally {
       await this.onWorkflowComplete(workflowId)
     }
+  }
+
+  /**
+   * Runs `fn` as one request scope for read-your-writes: after a write in
+   * `fn`, `fn`'s reads go only where that write is visible.
+   *
+   * ```ts
+   * app.use((req, res, next) => pool.scope(next))
+   * ```
+   */
+  scope<T>(fn: () => T): T {
+    return runInConsistencyScope(new ConsistencyScope(), fn)
+  }
+
+  /** Routing counters and each replica's state; undefined without replicas. */
+  routingStats(): RoutingStats | undefined {
+    return this.#router?.stats()
   }
 
   /** Recent peak connection counts per workflow type, as pre-warming sees them. */
@@ -332,6 +386,7 @@ export class Pool {
   #start(): void {
     this.#started = true
     this.#housekeeper.start()
+    this.#routingStarted = this.#startRouting()
     this.#dispatch()
   }
 
@@ -648,6 +703,8 @@ export class Pool {
 
   async #shutDown(): Promise<void> {
     this.#closed = true
+    this.#router?.stop()
+    const replicasClosed = Promise.all(this.#replicas.map((replica) => replica.pool.close()))
     this.#housekeeper.stop()
     if (this.#retryTimer) this.#clock.clearTimeout(this.#retryTimer)
     let waiter: Waiter<Lease> | undefined
@@ -670,6 +727,18 @@ export class Pool {
     await Promise.all([...this.#creating])
     while (this.#closing.size > 0) await Promise.all([...this.#closing])
     await this.#dialect.end?.()
+    await replicasClosed
+  }
+
+  /** Opens each replica's `min` and measures them before the first read is routed; a replica that fails is logged, not fatal. */
+  async #startRouting(): Promise<void> {
+    if (!this.#router) return
+    await Promise.all(
+      this.#replicas.map((replica) =>
+        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`)),
+      ),
+    )
+    await this.#router.start()
   }
 
   #checkDrained(): void {
@@ -679,6 +748,11 @@ export class Pool {
   /** @internal for the message API and tests: the housekeeper's tick. */
   runHousekeeping(): void {
     this.#housekeeper.tick()
+  }
+
+  /** @internal connections borrowed or held plus acquires waiting: how busy the pool is, in O(1). */
+  load(): number {
+    return this.#entries.size - this.#idle.length + this.#waiters.size
   }
 
   /** @internal debug dump of every connection's state. */

@@ -12,6 +12,7 @@ import {
   type Mysql2ResultSetHeader,
 } from './mysql2-driver-types.js'
 import { isMysql2FatalError } from './mysql2-fatal-error.js'
+import { gtidReached, lagFromSlaveStatus, REPLAY_POSITION_SQL, WRITE_POSITION_SQL } from './mysql2-replication.js'
 import { connectionLostError, streamMysql2Rows } from './mysql2-row-stream.js'
 import { Mysql2SessionState } from './mysql2-session-state.js'
 
@@ -106,6 +107,22 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
         destroyQuietly(raw)
       }
     })
+  }
+
+  async writePosition(raw: Mysql2Connection): Promise<string | undefined> {
+    return stringValue((await this.run(raw, WRITE_POSITION_SQL, undefined, {})).rows[0]?.gtid)
+  }
+
+  async replayPosition(raw: Mysql2Connection): Promise<string | undefined> {
+    return stringValue((await this.run(raw, REPLAY_POSITION_SQL, undefined, {})).rows[0]?.gtid)
+  }
+
+  positionReached(replayed: string, written: string): boolean {
+    return gtidReached(replayed, written)
+  }
+
+  async replicaLag(raw: Mysql2Connection): Promise<number | undefined> {
+    return lagFromSlaveStatus((await this.run(raw, 'SHOW SLAVE STATUS', undefined, {})).rows[0])
   }
 
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
@@ -331,4 +348,8 @@ function connectTimeoutError(description: string, timeoutMillis: number): Error 
     code: 'ETIMEDOUT',
     fatal: true,
   })
+}
+
+function stringValue(value: unknown): string | undefined {
+  return value === null || value === undefined || value === '' ? undefined : String(value)
 }

@@ -3,6 +3,7 @@ import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } f
 import { ConfigError } from '../../errors/config-error.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
+import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { resolvePostgresConfig, type PostgresDialectConfig, type ResolvedPostgresConfig } from './pg-dialect-config.js'
 import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from './pg-driver-types.js'
 
@@ -141,6 +142,23 @@ export class PgDialect implements Dialect<PgClient> {
     }
   }
 
+  async writePosition(raw: PgClient): Promise<string | undefined> {
+    return firstValue(await query(raw, { text: WRITE_POSITION_SQL }), 'lsn')
+  }
+
+  async replayPosition(raw: PgClient): Promise<string | undefined> {
+    return firstValue(await query(raw, { text: REPLAY_POSITION_SQL }), 'lsn')
+  }
+
+  positionReached(replayed: string, written: string): boolean {
+    return lsnReached(replayed, written)
+  }
+
+  async replicaLag(raw: PgClient): Promise<number | undefined> {
+    const output = await query(raw, { text: REPLICA_LAG_SQL })
+    return lagFromRow(((Array.isArray(output) ? output[0] : output)?.rows[0] as Record<string, unknown> | undefined)?.lag)
+  }
+
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
   classify(sql: string): StatementKind {
     // standard_conforming_strings (on by default since 9.1): a backslash is an ordinary character
@@ -242,6 +260,11 @@ function toQueryResult(result: PgResult, raw: unknown): QueryResult {
  * (`'E'`); without the wait, `inTransaction()` right after a failed statement
  * would still report the status from before it.
  */
+function firstValue(output: PgResult | PgResult[], column: string): string | undefined {
+  const value = ((Array.isArray(output) ? output[0] : output)?.rows[0] as Record<string, unknown> | undefined)?.[column]
+  return value === null || value === undefined ? undefined : String(value)
+}
+
 async function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
   try {
     return await client.query(config)

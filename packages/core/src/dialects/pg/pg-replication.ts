@@ -1,0 +1,39 @@
+/**
+ * Replication positions on PostgreSQL, for read-your-writes and replica lag:
+ * a WAL LSN (`16/B374D848`) written on the primary, replayed on a standby.
+ */
+
+/** The primary's current WAL position (after this session's commit). Undefined on a standby. */
+export const WRITE_POSITION_SQL = 'SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn'
+
+/** How far a standby has replayed. Undefined on a primary. */
+export const REPLAY_POSITION_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn'
+
+/**
+ * A standby's lag in ms: 0 when it has replayed all it received, else the age
+ * of the last replayed transaction; -1 when replay is paused (shown as
+ * Infinity); NULL on a primary.
+ */
+export const REPLICA_LAG_SQL = `SELECT CASE
+  WHEN NOT pg_is_in_recovery() THEN NULL
+  WHEN pg_is_wal_replay_paused() THEN -1
+  WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+  ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0)
+END AS lag`
+
+/** True when a standby at `replayed` has applied everything up to `written`. */
+export function lsnReached(replayed: string, written: string): boolean {
+  return parseLsn(replayed) >= parseLsn(written)
+}
+
+function parseLsn(lsn: string): bigint {
+  const [high, low] = lsn.split('/')
+  if (high === undefined || low === undefined) throw new TypeError(`not a WAL position: ${JSON.stringify(lsn)}`)
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`)
+}
+
+export function lagFromRow(value: unknown): number | undefined {
+  if (value === null || value === undefined) return undefined
+  const lag = Number(value)
+  return lag < 0 ? Number.POSITIVE_INFINITY : lag
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest'
+import { createPool } from '../../src/pool/pool.js'
+import type { PoolOptions } from '../../src/config/pool-config.js'
+import { ManualClock } from '../support/manual-clock.js'
+import { StubCluster } from '../support/stub-replication.js'
+import { StubFatalError } from '../support/stub-dialect.js'
+
+function cluster(replicas: number, options: Partial<PoolOptions> = {}) {
+  const stubs = new StubCluster(replicas)
+  const clock = new ManualClock()
+  const pool = createPool({
+    dialect: stubs.primary,
+    replicas: stubs.replicas,
+    clock,
+    min: 0,
+    max: 2,
+    log: false,
+    routing: { replicaCheckIntervalMillis: 100, maxReplicaLagMillis: 1_000 },
+    ...options,
+  })
+  return { stubs, clock, pool }
+}
+
+describe('read/write routing', () => {
+  it('sends reads to replicas round-robin and writes to the primary', async () => {
+    const { stubs, pool } = cluster(2)
+    await pool.ready()
+    await pool.query('SELECT a FROM t')
+    await pool.query('SELECT b FROM t')
+    await pool.query('SELECT c FROM t')
+    await pool.query('INSERT INTO t VALUES (1)')
+    await pool.query('SELECT * FROM t FOR UPDATE')
+    await pool.query('SELECT nextval(\'s\')')
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t', 'SELECT c FROM t'])
+    expect(stubs.replicas[1]!.ran).toEqual(['SELECT b FROM t'])
+    expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT * FROM t FOR UPDATE', "SELECT nextval('s')"])
+    expect(pool.routingStats()).toMatchObject({ readsToReplicas: 3, readsToPrimary: 0, writes: 3 })
+    await pool.close()
+  })
+
+  it('keeps statements on a borrowed connection and in transactions on the primary', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    await pool.transaction(async (tx) => {
+      await tx.query('SELECT in_tx FROM t')
+    })
+    await pool.withConnection((conn) => conn.query('SELECT borrowed FROM t'))
+    expect(stubs.replicas[0]!.ran).toEqual([])
+    expect(stubs.primary.ran).toEqual(['SELECT in_tx FROM t', 'SELECT borrowed FROM t'])
+    await pool.close()
+  })
+
+  it('honours a caller\'s hint over the classifier', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    await pool.query('SELECT my_pure_function()', [], { hint: 'read' })
+    await pool.query('SELECT a FROM t', [], { hint: 'write' })
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT my_pure_function()'])
+    expect(stubs.primary.ran).toEqual(['SELECT a FROM t'])
+    await pool.close()
+  })
+
+  it('reads your writes: a scope reads from the primary until a replica has replayed its write', async () => {
+    const { stubs, pool, clock } = cluster(1)
+    await pool.ready()
+    await pool.scope(async () => {
+      await pool.query('INSERT INTO t VALUES (1)')
+      await pool.query('SELECT after_write FROM t')
+      stubs.catchUp()
+      await pool.query('SELECT caught_up FROM t')
+    })
+    // outside the scope nothing holds reads back
+    await pool.query('SELECT unscoped FROM t')
+    expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT after_write FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT caught_up FROM t', 'SELECT unscoped FROM t'])
+    void clock
+    await pool.close()
+  })
+
+  it('falls back to a time window where positions are unknown', async () => {
+    const { stubs, pool, clock } = cluster(1, { routing: { readYourWrites: 'window', readYourWritesWindowMillis: 1_000, replicaCheckIntervalMillis: 100 } })
+    await pool.ready()
+    await pool.scope(async () => {
+      await pool.query('UPDATE t SET a = 1')
+      await pool.query('SELECT soon FROM t')
+      await clock.advance(1_000)
+      await pool.query('SELECT later FROM t')
+    })
+    expect(stubs.primary.ran).toEqual(['UPDATE t SET a = 1', 'SELECT soon FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT later FROM t'])
+    await pool.close()
+  })
+
+  it('takes a lagging replica out of rotation and brings it back when it catches up', async () => {
+    const { stubs, pool, clock } = cluster(2)
+    await pool.ready()
+    stubs.replicas[0]!.lagMillis = 5_000
+    await clock.advance(100)
+    expect(pool.routingStats()!.replicas.map((r) => [r.healthy, r.reason])).toEqual([[false, 'lagging 5000ms'], [true, undefined]])
+    await pool.query('SELECT a FROM t')
+    await pool.query('SELECT b FROM t')
+    expect(stubs.replicas[0]!.ran).toEqual([])
+    stubs.replicas[0]!.lagMillis = 10
+    await clock.advance(100)
+    await pool.query('SELECT c FROM t')
+    await pool.query('SELECT d FROM t')
+    expect(stubs.replicas[0]!.ran.length).toBe(1)
+    await pool.close()
+  })
+
+  it('reads from the primary when no replica is healthy, and after a replica fails a read', async () => {
+    const { stubs, pool, clock } = cluster(1)
+    await pool.ready()
+    const run = stubs.replicas[0]!.run.bind(stubs.replicas[0]!)
+    stubs.replicas[0]!.run = async (raw, sql) => {
+      if (sql === 'SELECT boom FROM t') throw new StubFatalError('server closed the connection')
+      if (sql === 'SELECT missing_column FROM t') throw new Error('column "missing_column" does not exist')
+      return run(raw, sql)
+    }
+    expect(await pool.query('SELECT boom FROM t')).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }])
+    expect(stubs.primary.ran).toEqual(['SELECT boom FROM t'])
+    expect(pool.routingStats()).toMatchObject({ fallbacks: 1, readsToPrimary: 1 })
+    expect(pool.routingStats()!.replicas[0]!.healthy).toBe(false)
+    // back in rotation at the next check; then a user's SQL error on a replica is the user's, not a reason to fail over
+    await clock.advance(100)
+    expect(pool.routingStats()!.replicas[0]!.healthy).toBe(true)
+    await expect(pool.query('SELECT missing_column FROM t')).rejects.toThrow('column "missing_column" does not exist')
+    expect(pool.routingStats()).toMatchObject({ fallbacks: 1 })
+    expect(pool.routingStats()!.replicas[0]!.healthy).toBe(true)
+    stubs.replicas[0]!.failPing = new Error('down')
+    await clock.advance(100)
+    await pool.query('SELECT while_down FROM t')
+    expect(stubs.primary.ran).toContain('SELECT while_down FROM t')
+    await pool.close()
+  })
+
+  it('rejects replicas of another database kind', () => {
+    const stubs = new StubCluster(1)
+    const other = Object.assign(stubs.replicas[0]!, { kind: 'mysql' })
+    expect(() => createPool({ dialect: stubs.primary, replicas: [other] })).toThrow('Sluice: invalid option replicas[0] = "mysql": must be a postgres dialect like the primary')
+  })
+})
