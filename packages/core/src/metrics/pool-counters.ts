@@ -12,4 +12,8 @@ export class PoolCounters {
   acquireTimeouts = 0
   workflowsCompleted = 0
   leakedReleased = 0
+  /** Statement-cache figures of connections already closed, so totals survive recycling. */
+  retiredStatementHits = 0
+  retiredStatementMisses = 0
+  retiredStatementEvictions = 0
 }

@@ -50,6 +50,17 @@ export interface PoolStats {
     /** Acquires that gave up after `acquireTimeoutMillis`. */
     readonly acquireTimeouts: number
   }
+  /** Prepared-statement caches of all connections (zeros where the dialect caches none). */
+  readonly statements: {
+    /** Statements prepared and held by open connections right now. */
+    readonly size: number
+    /** Hits and misses since the pool started, closed connections included. */
+    readonly hits: number
+    readonly misses: number
+    /** hits / (hits + misses); 0 before the first lookup. */
+    readonly hitRate: number
+    readonly evictions: number
+  }
   readonly workflows: {
     readonly active: number
     readonly completed: number

@@ -364,8 +364,27 @@ export class Pool {
       },
       queries: { executed, errors: c.queryErrors, errorRate: executed === 0 ? 0 : c.queryErrors / executed },
       connections: { created: c.created, recycled: c.recycled, failed: c.failedCreates, acquireTimeouts: c.acquireTimeouts },
+      statements: this.#statementStats(),
       workflows: { active: this.#workflows.active, completed: c.workflowsCompleted, leakedConnectionsReleased: c.leakedReleased },
     }
+  }
+
+  #statementStats(): PoolStats['statements'] {
+    const c = this.#counters
+    let size = 0
+    let hits = c.retiredStatementHits
+    let misses = c.retiredStatementMisses
+    let evictions = c.retiredStatementEvictions
+    if (this.#dialect.statementCacheStats) {
+      for (const entry of this.#entries) {
+        const cache = this.#dialect.statementCacheStats(entry.raw)
+        size += cache.size
+        hits += cache.hits
+        misses += cache.misses
+        evictions += cache.evictions
+      }
+    }
+    return { size, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses), evictions }
   }
 
   /**
@@ -615,6 +634,7 @@ export class Pool {
     }
     this.#entries.delete(entry)
     entry.state = 'closing'
+    this.#keepStatementTotals(entry)
     if (reason !== 'pool-closed') this.#counters.recycled++
     this.#log('debug', `closing connection ${entry.id} (${reason})`)
     if (this.#events.has('remove')) this.#events.emit('remove', entry.id, reason)
@@ -625,6 +645,18 @@ export class Pool {
     )
     if (this.#closed) this.#checkDrained()
     else this.#dispatch()
+  }
+
+  #keepStatementTotals(entry: PooledConnection): void {
+    if (!this.#dialect.statementCacheStats) return
+    try {
+      const cache = this.#dialect.statementCacheStats(entry.raw)
+      this.#counters.retiredStatementHits += cache.hits
+      this.#counters.retiredStatementMisses += cache.misses
+      this.#counters.retiredStatementEvictions += cache.evictions
+    } catch {
+      // a broken connection's figures are not worth failing its removal
+    }
   }
 
   #track(closing: Promise<void>): void {

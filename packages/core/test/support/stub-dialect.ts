@@ -21,7 +21,7 @@ export class StubFatalError extends Error {
  */
 export class StubDialect implements Dialect<StubConnection> {
   readonly kind = 'postgres' as const
-  readonly description = 'stub://test'
+  readonly description: string = 'stub://test'
   readonly defaultHealthCheckQuery = 'SELECT 1'
   readonly connections: StubConnection[] = []
   /** Make the next connects fail with this error (until cleared). */
