@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Every extra service the integration tests use, on top of the machine's
+# PostgreSQL (127.0.0.1:5432) and MariaDB (127.0.0.1:3306) primaries:
+#
+#   all.sh start    databases.sh, then pg-replica.sh, mariadb-replica.sh and pgbouncer.sh start (in parallel)
+#   all.sh stop     stop the three (the primaries keep running)
+#   all.sh status   status of each; exit 0 only when all three are healthy
+#   all.sh reset    stop the three and delete the replicas' data (the next start rebuilds them)
+#
+# See README.md in this directory.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+run() {
+  local t0=$SECONDS
+  echo "== $*"
+  "$HERE/$1" "${@:2}" || { local rc=$?; echo "== $* FAILED (exit $rc)" >&2; return "$rc"; }
+  [ $((SECONDS - t0)) -lt 2 ] || echo "   ($* took $((SECONDS - t0)) s)"
+}
+
+case "${1:-}" in
+  start)
+    started=$SECONDS
+    run databases.sh
+    # The three are independent: start them side by side, print each one's output in turn.
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+    services=(pg-replica.sh mariadb-replica.sh pgbouncer.sh)
+    pids=()
+    for s in "${services[@]}"; do
+      run "$s" start >"$out/$s" 2>&1 &
+      pids+=($!)
+    done
+    rc=0
+    for i in "${!services[@]}"; do
+      wait "${pids[$i]}" || rc=1
+      cat "$out/${services[$i]}"
+    done
+    [ "$rc" = 0 ] || { echo "== all.sh start FAILED ($((SECONDS - started)) s): see the messages above" >&2; exit 1; }
+    echo "== all services up ($((SECONDS - started)) s): PostgreSQL replica 127.0.0.1:5433, MariaDB replica 127.0.0.1:3307, PgBouncer 127.0.0.1:6432"
+    ;;
+  stop)
+    run pgbouncer.sh stop
+    run mariadb-replica.sh stop
+    run pg-replica.sh stop
+    ;;
+  status)
+    rc=0
+    for s in pg-replica.sh mariadb-replica.sh pgbouncer.sh; do
+      "$HERE/$s" status || rc=1
+    done
+    exit "$rc"
+    ;;
+  reset)
+    run pgbouncer.sh stop
+    run mariadb-replica.sh destroy
+    run pg-replica.sh destroy
+    ;;
+  *) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+esac
