@@ -159,7 +159,9 @@ EOF
 start_server() {
   touch "$LOG" && chown postgres:postgres "$LOG"
   say "starting the replica on 127.0.0.1:$REPLICA_PORT (log: $LOG)"
-  as_user postgres "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 90 -s start 9>&- \
+  # its own session, so that the server outlives whatever started it (a test runner
+  # ends its worker's process group when it is done)
+  as_user postgres setsid -w "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 90 -s start 9>&- \
     || { tail -n 20 "$LOG" >&2; return 1; }
 }
 

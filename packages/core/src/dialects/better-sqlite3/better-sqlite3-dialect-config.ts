@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/config-error.js'
+import { resolveStatementCacheConfig, type PrepareMode } from '../../statements/prepare-policy.js'
 import type { SqliteDatabaseConstructor } from './better-sqlite3-driver-types.js'
 
 /** The journal modes SQLite knows (`PRAGMA journal_mode`). */
@@ -14,6 +15,9 @@ export const SQLITE_MEMORY = ':memory:'
 
 /** SQLite waits this long for another process's lock before SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MILLIS = 5000
+
+/** Compiled statements kept per connection; they cost only client memory. */
+export const DEFAULT_STATEMENT_CACHE_SIZE = 200
 
 /**
  * Options of the `sqlite()` dialect (driver `better-sqlite3`).
@@ -43,6 +47,14 @@ export interface SqliteDialectConfig {
   readonly pragmas?: Readonly<Record<string, string | number>>
   /** An already-imported better-sqlite3 `Database` constructor. Defaults to importing `better-sqlite3`. */
   readonly driver?: SqliteDatabaseConstructor
+  /** Compiled statements kept per connection, least recently used dropped first; `0` compiles every statement anew. Defaults to 200. */
+  readonly statementCacheSize?: number
+  /**
+   * Which statements come from the cache when the caller does not pass
+   * `prepare`: `'all'`, `'parameterized'` or `'explicit'` (only
+   * `prepare: true`). Defaults to `'all'`: every statement is compiled anyway.
+   */
+  readonly prepare?: PrepareMode
 }
 
 /** A validated, frozen {@link SqliteDialectConfig}. @internal */
@@ -57,9 +69,11 @@ export interface ResolvedSqliteConfig {
   /** Custom pragmas as `[name, SQL literal]`, in the order given. */
   readonly pragmas: ReadonlyArray<readonly [string, string]>
   readonly driver: SqliteDatabaseConstructor | undefined
+  readonly statementCacheSize: number
+  readonly prepare: PrepareMode
 }
 
-const KNOWN_KEYS = new Set(['filename', 'readonly', 'busyTimeoutMillis', 'journalMode', 'synchronous', 'foreignKeys', 'pragmas', 'driver'])
+const KNOWN_KEYS = new Set(['filename', 'readonly', 'busyTimeoutMillis', 'journalMode', 'synchronous', 'foreignKeys', 'pragmas', 'driver', 'statementCacheSize', 'prepare'])
 // an optional schema (`main.`) then the pragma's name; anything else could smuggle SQL in
 const PRAGMA_NAME = /^(?:[A-Za-z_]\w*\.)?[A-Za-z_]\w*$/
 // pragmas that have their own option, so that one setting has one place
@@ -94,6 +108,7 @@ export function resolveSqliteConfig(input: SqliteDialectConfig): ResolvedSqliteC
     foreignKeys: optionalBoolean('foreignKeys', input.foreignKeys) ?? true,
     pragmas: resolvePragmas(input.pragmas),
     driver: resolveDriver(input.driver),
+    ...resolveStatementCacheConfig(input as unknown as Record<string, unknown>, { statementCacheSize: DEFAULT_STATEMENT_CACHE_SIZE, prepare: 'all' }),
   })
 }
 

@@ -35,13 +35,14 @@
 import { classifyStatement } from '../../routing/classify-statement.js'
 import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
-import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { leadingKeywords } from '../../sql/leading-keywords.js'
 import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
+import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
 import { type WriteLock, releaseWriteLock, retainWriteLock } from './write-lock.js'
 
 // the driver's own message for a closed handle; reused for a lock wait cut short by close()
@@ -69,12 +70,14 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   #wal = false
   // how to stop each handle's open stream iterators, which would otherwise keep the handle busy
   readonly #streams = new WeakMap<SqliteDatabase, Set<() => void>>()
+  readonly #statements: SqliteStatementCache
 
   constructor(config: SqliteDialectConfig) {
     this.#config = resolveSqliteConfig(config)
     this.description = `sqlite:${this.#config.filename}`
     this.maxConnections = this.#config.memory ? 1 : undefined
     this.#sessionPragmas = sessionPragmas(this.#config)
+    this.#statements = new SqliteStatementCache(this.#config)
   }
 
   async connect(): Promise<SqliteDatabase> {
@@ -94,7 +97,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   async run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     // the driver is synchronous: let timers and I/O in when a burst of statements has held the loop too long
     if (starvingEventLoop()) await nextTurn()
-    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options))
+    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options), this.#statements.wants(params, options))
   }
 
   async ping(db: SqliteDatabase, sql: string): Promise<void> {
@@ -145,6 +148,10 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
 
   /** better-sqlite3 has no background I/O and emits no events: an idle handle cannot fail. */
   watch(_db: SqliteDatabase, _onLost: (error: Error) => void): void {}
+
+  statementCacheStats(db: SqliteDatabase): StatementCacheStats {
+    return this.#statements.stats(db)
+  }
 
   inTransaction(db: SqliteDatabase): boolean {
     return db.inTransaction
@@ -225,27 +232,32 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     return this.#withStatement(db, sql, (stmt) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
   }
 
-  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (stmt: SqliteStatement) => T): Promise<T> {
+  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (stmt: SqliteStatement) => T, cached = false): Promise<T> {
     try {
-      return work(await this.#prepareLocked(db, sql))
+      return work(await this.#prepareLocked(db, sql, cached))
     } finally {
       this.#releaseIfDone(db)
     }
   }
 
   /** Compiles `sql`, first waiting for the write lock when the statement needs it. */
-  async #prepareLocked(db: SqliteDatabase, sql: string): Promise<SqliteStatement> {
+  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false): Promise<SqliteStatement> {
     const lock = this.#lock?.lock
-    if (lock === undefined || lock.isHeldBy(db)) return db.prepare(sql)
+    if (lock === undefined || lock.isHeldBy(db)) return this.#compile(db, sql, cached)
     if (!this.#wal) {
       // outside WAL even compiling reads the file under a lock the writer can block
       await lock.acquire(db)
-      return db.prepare(sql)
+      return this.#compile(db, sql, cached)
     }
-    const stmt = db.prepare(sql)
+    const stmt = this.#compile(db, sql, cached)
     // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
     if (!this.#config.readonly && (!stmt.readonly || opensTransaction(sql))) await lock.acquire(db)
     return stmt
+  }
+
+  /** A statement from the connection's cache (rows as objects again), or compiled for this one use (streams, internal pragmas). */
+  #compile(db: SqliteDatabase, sql: string, cached: boolean): SqliteStatement {
+    return cached ? this.#statements.prepare(db, sql) : db.prepare(sql)
   }
 
   /** Gives the lock back once `db` is in autocommit mode again (after COMMIT, ROLLBACK or an autocommit statement). */

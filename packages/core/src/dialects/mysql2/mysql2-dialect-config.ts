@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/config-error.js'
+import { resolveStatementCacheConfig, type PrepareMode } from '../../statements/prepare-policy.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import type { Mysql2Module, Mysql2SslOptions, Mysql2TypeCast } from './mysql2-driver-types.js'
 
@@ -36,6 +37,21 @@ export interface MysqlDialectConfig {
   readonly typeCast?: Mysql2TypeCast
   /** An already imported `mysql2` module, to share one instance with an ORM. Loaded lazily when absent. */
   readonly driver?: Mysql2Module
+  /**
+   * Server-side prepared statements kept per connection (the least recently
+   * used one is closed); `0` disables the cache. Keep `statementCacheSize` ×
+   * connections of every client well below the server's global
+   * `max_prepared_stmt_count` (16382 by default). Defaults to 100.
+   */
+  readonly statementCacheSize?: number
+  /**
+   * Which statements run prepared (binary protocol) when the caller does not
+   * pass `prepare`: `'explicit'` (only `prepare: true`), `'parameterized'` or
+   * `'all'`. Defaults to `'explicit'`: the binary protocol binds and decodes
+   * some values differently from the text protocol (`IN (?)` with an array,
+   * FLOAT columns).
+   */
+  readonly prepare?: PrepareMode
 }
 
 /** The validated, frozen configuration. `password` is not enumerable. */
@@ -54,6 +70,8 @@ export interface ResolvedMysqlConfig {
   readonly bigNumberStrings: boolean | undefined
   readonly typeCast: Mysql2TypeCast | undefined
   readonly driver: Mysql2Module | undefined
+  readonly statementCacheSize: number
+  readonly prepare: PrepareMode
   /** Where the dialect connects, without the password. */
   readonly description: string
 }
@@ -61,10 +79,13 @@ export interface ResolvedMysqlConfig {
 export const DEFAULT_MYSQL_HOST = 'localhost'
 export const DEFAULT_MYSQL_PORT = 3306
 export const DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000
+/** Prepared statements per connection: 100 × 150 connections stays under MariaDB's default max_prepared_stmt_count (16382). */
+export const DEFAULT_STATEMENT_CACHE_SIZE = 100
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'connectionString', 'host', 'port', 'user', 'password', 'database', 'ssl', 'connectTimeoutMillis',
   'timezone', 'charset', 'dateStrings', 'supportBigNumbers', 'bigNumberStrings', 'typeCast', 'driver',
+  'statementCacheSize', 'prepare',
 ])
 const PART_KEYS = ['host', 'port', 'user', 'password', 'database'] as const
 const DATE_STRING_TYPES: ReadonlySet<unknown> = new Set(['TIMESTAMP', 'DATETIME', 'DATE'])
@@ -101,6 +122,7 @@ export function resolveMysqlConfig(input: unknown): ResolvedMysqlConfig {
     bigNumberStrings: optionalBoolean(options, 'bigNumberStrings'),
     typeCast: optionalTypeCast(options.typeCast),
     driver: optionalDriver(options.driver),
+    ...resolveStatementCacheConfig(options, { statementCacheSize: DEFAULT_STATEMENT_CACHE_SIZE, prepare: 'explicit' }),
     description: describeEndpoint(options, endpoint),
   }
   // a secret never shows up in JSON.stringify, spreads or console.log of the config

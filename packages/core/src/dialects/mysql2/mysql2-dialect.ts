@@ -1,5 +1,5 @@
 import { classifyStatement } from '../../routing/classify-statement.js'
-import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { resolveMysqlConfig, type MysqlDialectConfig, type ResolvedMysqlConfig } from './mysql2-dialect-config.js'
 import {
@@ -9,12 +9,14 @@ import {
   type Mysql2FieldPacket,
   type Mysql2Handshake,
   type Mysql2Module,
+  type Mysql2QueryCallback,
   type Mysql2ResultSetHeader,
 } from './mysql2-driver-types.js'
 import { isMysql2FatalError } from './mysql2-fatal-error.js'
 import { gtidReached, lagFromSlaveStatus, REPLAY_POSITION_SQL, WRITE_POSITION_SQL } from './mysql2-replication.js'
 import { connectionLostError, streamMysql2Rows } from './mysql2-row-stream.js'
 import { Mysql2SessionState } from './mysql2-session-state.js'
+import { Mysql2StatementCache } from './mysql2-statement-cache.js'
 
 /** How long `close()` waits for a polite QUIT before it destroys the socket. */
 const CLOSE_TIMEOUT_MILLIS = 2_000
@@ -37,10 +39,12 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
 
   readonly #config: ResolvedMysqlConfig
   readonly #sessions = new WeakMap<Mysql2Connection, Mysql2SessionState>()
+  readonly #statements: Mysql2StatementCache
   #driver: Promise<Mysql2Module> | undefined
 
   constructor(config: MysqlDialectConfig) {
     this.#config = resolveMysqlConfig(config)
+    this.#statements = new Mysql2StatementCache(this.#config)
     this.description = this.#config.description
   }
 
@@ -51,15 +55,18 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
   run(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     const session = this.#sessions.get(raw)
     return tracked(session, (resolve, reject) => {
-      // mysql2 binds `?` placeholders itself (escaping each value); we never splice
-      raw.query({ sql, values: params as unknown[] | undefined, rowsAsArray: options.rowMode === 'array' }, (error, result, fields) => {
+      const done: Mysql2QueryCallback = (error, result, fields) => {
         if (error) {
           session?.noteError()
           reject(error)
           return
         }
         resolve(toQueryResult(result, fields, session))
-      })
+      }
+      const rowsAsArray = options.rowMode === 'array'
+      if (this.#statements.wants(params, options)) this.#statements.execute(raw, sql, params, rowsAsArray, done)
+      // mysql2 binds `?` placeholders itself (escaping each value); we never splice
+      else raw.query({ sql, values: params as unknown[] | undefined, rowsAsArray }, done)
     })
   }
 
@@ -71,6 +78,7 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
     const session = this.#sessions.get(raw)
     if (options.full) {
       await resetConnection(raw, session)
+      this.#statements.forget(raw)
       return
     }
     // ROLLBACK with no transaction open is a no-op on the server, so an
@@ -149,6 +157,10 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
     if (lost) queueMicrotask(() => report(lost))
   }
 
+  statementCacheStats(raw: Mysql2Connection): StatementCacheStats {
+    return this.#statements.stats(raw)
+  }
+
   inTransaction(raw: Mysql2Connection): boolean | undefined {
     return this.#sessions.get(raw)?.inTransaction
   }
@@ -171,7 +183,7 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
   #open(driver: Mysql2Module): Promise<Mysql2Connection> {
     const timeout = this.#config.connectTimeoutMillis
     return new Promise((resolve, reject) => {
-      const connection = driver.createConnection(connectionOptions(this.#config))
+      const connection = driver.createConnection({ ...connectionOptions(this.#config), ...this.#statements.connectionOptions() })
       // first of all: a failed connect must never surface as an unhandled 'error' event
       connection.on('error', (error) => this.#noteLost(connection, error))
       connection.on('end', () => this.#noteLost(connection, connectionLostError()))

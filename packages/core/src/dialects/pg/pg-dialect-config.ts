@@ -1,10 +1,14 @@
 import { ConfigError } from '../../errors/config-error.js'
+import { resolveStatementCacheConfig, type PrepareMode } from '../../statements/prepare-policy.js'
 import type { PgModule, PgTypeOverrides } from './pg-driver-types.js'
+import { resolvePgPooler, type PgPoolerMode } from './pg-pooler.js'
 
 /** Defaults to 10 seconds. */
 export const DEFAULT_CONNECT_TIMEOUT_MILLIS = 10_000
 /** Shows up in `pg_stat_activity.application_name`. */
 export const DEFAULT_APPLICATION_NAME = 'sluice'
+/** Named prepared statements kept per connection; PostgreSQL itself has no limit. */
+export const DEFAULT_STATEMENT_CACHE_SIZE = 100
 
 /**
  * Where and how the PostgreSQL dialect connects: either a `connectionString`
@@ -41,6 +45,23 @@ export interface PostgresDialectConfig {
   readonly driver?: PgModule
   /** pg's type parser overrides (`{ getTypeParser }`), passed to every client. */
   readonly types?: PgTypeOverrides
+  /**
+   * Named prepared statements kept per connection (least recently used ones
+   * are deallocated); `0` runs every statement unnamed. Defaults to 100.
+   */
+  readonly statementCacheSize?: number
+  /**
+   * Which statements run from the cache when the caller does not pass
+   * `prepare`: `'parameterized'` (those with parameters), `'all'` or
+   * `'explicit'` (only `prepare: true`). Defaults to `'parameterized'`.
+   */
+  readonly prepare?: PrepareMode
+  /**
+   * A pooler between Sluice and the server: `'transaction'` (PgBouncer in
+   * transaction mode before 1.21: never use named statements), `'none'`
+   * (direct, or session pooling) or `'auto'` (detect it). Defaults to `'auto'`.
+   */
+  readonly pooler?: PgPoolerMode
 }
 
 /**
@@ -61,6 +82,9 @@ export interface ResolvedPostgresConfig {
   readonly statementTimeoutMillis: number | undefined
   readonly driver: PgModule | undefined
   readonly types: PgTypeOverrides | undefined
+  readonly statementCacheSize: number
+  readonly prepare: PrepareMode
+  readonly pooler: PgPoolerMode
 }
 
 const CONFIG_KEYS = [
@@ -76,6 +100,9 @@ const CONFIG_KEYS = [
   'statementTimeoutMillis',
   'driver',
   'types',
+  'statementCacheSize',
+  'prepare',
+  'pooler',
 ] as const satisfies ReadonlyArray<keyof PostgresDialectConfig>
 
 const PART_KEYS = ['host', 'port', 'user', 'password', 'database'] as const
@@ -104,6 +131,8 @@ export function resolvePostgresConfig(input: unknown): ResolvedPostgresConfig {
     statementTimeoutMillis: optionalInteger(config, 'statementTimeoutMillis', 0),
     driver: optionalDriver(config),
     types: optionalTypes(config),
+    ...resolveStatementCacheConfig(config, { statementCacheSize: DEFAULT_STATEMENT_CACHE_SIZE, prepare: 'parameterized' }),
+    pooler: resolvePgPooler(config.pooler),
   }
   // secrets are readable by name but invisible to JSON.stringify, spread and util.inspect
   Object.defineProperty(resolved, 'connectionString', { value: connectionString, enumerable: false })

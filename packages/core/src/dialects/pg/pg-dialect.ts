@@ -1,11 +1,14 @@
 import { classifyStatement } from '../../routing/classify-statement.js'
-import type { Dialect, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { resolvePostgresConfig, type PostgresDialectConfig, type ResolvedPostgresConfig } from './pg-dialect-config.js'
 import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from './pg-driver-types.js'
+import { PgStatementCache } from './pg-statement-cache.js'
+import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
+import { pgRunBatch, pgRunPipelined, type PgPipeliningHost } from './pg-pipelining.js'
 
 /** How long `close()` waits for pg's goodbye before it destroys the socket. */
 const CLOSE_TIMEOUT_MILLIS = 5_000
@@ -74,11 +77,18 @@ export class PgDialect implements Dialect<PgClient> {
   #driver: Promise<PgModule> | undefined
   /** Clients this dialect is closing, whose 'end' is not a loss. */
   readonly #closing = new WeakSet<PgClient>()
+  readonly #statements: PgStatementCache
 
   /** Validates `config` now, so a bad option fails where the pool is created. */
   constructor(config: PostgresDialectConfig) {
     this.#config = resolvePostgresConfig(config)
     this.description = describe(this.#config)
+    this.#statements = new PgStatementCache(this.#config, query, this.description)
+  }
+
+  /** False while statements run unnamed (no cache, `pooler: 'transaction'`, or a transaction pooler detected). */
+  get namedStatements(): boolean {
+    return this.#statements.named
   }
 
   async connect(): Promise<PgClient> {
@@ -100,7 +110,7 @@ export class PgDialect implements Dialect<PgClient> {
     const queryConfig: PgQueryConfig = { text: sql }
     if (params !== undefined) queryConfig.values = params
     if (options.rowMode === 'array') queryConfig.rowMode = 'array'
-    const output = await query(raw, queryConfig)
+    const output = await this.#statements.run(raw, queryConfig, params, options)
     // a multi-statement simple query answers with one result per statement
     const last = Array.isArray(output) ? output[output.length - 1] : output
     return last === undefined ? { rows: [], raw: output } : toQueryResult(last, output)
@@ -115,8 +125,9 @@ export class PgDialect implements Dialect<PgClient> {
     // statement still in flight) ROLLBACK is still safe: outside a transaction
     // the server only warns
     if (transactionStatus(raw) !== 'I' || raw.readyForQuery === false) await query(raw, { text: 'ROLLBACK' })
-    if (!options.full) return
+    if (!options.full) return this.#statements.settle(raw)
     await query(raw, { text: 'DISCARD ALL' })
+    this.#statements.forget(raw)
     // DISCARD ALL deallocated the server's prepared statements; pg would
     // otherwise skip re-preparing a named query it thinks is still there
     forget(raw.connection?.parsedStatements)
@@ -176,6 +187,10 @@ export class PgDialect implements Dialect<PgClient> {
     })
   }
 
+  statementCacheStats(raw: PgClient): StatementCacheStats {
+    return this.#statements.stats(raw)
+  }
+
   inTransaction(raw: PgClient): boolean | undefined {
     const status = transactionStatus(raw)
     if (status === 'I') return false
@@ -193,6 +208,25 @@ export class PgDialect implements Dialect<PgClient> {
       throw new ConfigError('stream.chunkSize', chunkSize, 'must be an integer >= 1')
     }
     return streamRows(raw, sql, params, chunkSize)
+  }
+
+  /** Runs a batch in one round trip: all statements in one write, answers in one read (see `pg-batch.ts`). */
+  async runBatch(raw: PgClient, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
+    return pgRunBatch(raw, batch, mode, await this.#pipeliningHost(raw))
+  }
+
+  /** Runs one autocommit statement pipelined behind those in flight on `raw` (implicit pipelining, see `pg-implicit-pipe.ts`). */
+  async runPipelined(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+    return pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
+  }
+
+  async #pipeliningHost(raw: PgClient): Promise<PgPipeliningHost> {
+    return {
+      driver: await this.#loadDriver(),
+      isFatal: (error) => this.isFatal(error),
+      run: (sql, params, options) => this.run(raw, sql, params, options ?? {}),
+      inTransaction: () => this.inTransaction(raw),
+    }
   }
 
   #loadDriver(): Promise<PgModule> {

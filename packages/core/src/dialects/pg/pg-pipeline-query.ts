@@ -1,0 +1,354 @@
+/**
+ * A pg "submittable" that writes many extended-protocol statements at once
+ * and reads their answers back in order: the wire-level half of pipelining.
+ *
+ * pg's `Client` runs one query object at a time (its active query) and hands
+ * it every backend message until a ReadyForQuery, at which point it forgets
+ * it (`_activeQuery = null`, `readyForQuery = true`) and submits the next one
+ * from its queue. Anything with a `submit(connection)` method can be queued
+ * (pg-cursor works the same way). This one writes segments, each a run of
+ * Parse/Bind/[Describe]/Execute steps closed by ONE Sync, so the server
+ * answers with one ReadyForQuery per segment. To receive the later segments'
+ * messages it re-installs itself as the client's active query (and keeps
+ * `readyForQuery` false) after every ReadyForQuery but the last, and after a
+ * statement's ErrorResponse, which pg also answers by dropping its active
+ * query. After the last ReadyForQuery it lets go, and pg goes on with its
+ * queue as after any query.
+ *
+ * The server processes a segment in order and, after an error, skips every
+ * message up to the segment's Sync: a step after a failed one is `skipped`.
+ * Every step's outcome is handed over at its segment's ReadyForQuery, once
+ * the transaction status it leaves is known; a fatal error (socket lost,
+ * FATAL from the server) settles every unsettled step at once.
+ *
+ * Unnamed statements and portals only: nothing is left prepared on the server.
+ *
+ * @internal
+ */
+
+/** Command tags whose row count means "rows changed" rather than "rows read" (as in `pg-dialect.ts`). */
+const ROW_CHANGING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
+const COMMAND_TAG = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
+
+/** pg's protocol `Connection`, as far as a pipeline writes to it. */
+export interface PgWireConnection {
+  parse(query: { text: string; name: string; types: readonly number[] }): void
+  bind(config: { portal: string; statement: string; values: readonly unknown[]; binary: boolean }): void
+  describe(message: { type: 'P'; name: string }): void
+  execute(config: { portal: string; rows: number }): void
+  sync(): void
+  sendCopyFail(message: string): void
+  readonly stream: { cork?(): void; uncork?(): void; destroy(error?: Error): void; readonly writable?: boolean }
+}
+
+/** pg's `Client` internals a pipeline touches (JavaScript client only). */
+export interface PgPipelineClient {
+  query(submittable: PgPipelineQuery): unknown
+  getTypeParser(oid: number, format?: string): (value: unknown) => unknown
+  getTransactionStatus?(): string | null
+  readyForQuery?: boolean
+  /** pg ≥ 8.12 keeps its active query here; older releases in `activeQuery`. */
+  _activeQuery?: unknown
+  activeQuery?: unknown
+  readonly connection?: PgWireConnection
+}
+
+/** A statement's result, shaped like pg's own `Result` (what `QueryResult.raw` carries). */
+export interface PgPipelineResult {
+  command: string | null
+  rowCount: number | null
+  oid: number | null
+  rows: unknown[]
+  fields: Array<{ readonly name: string; readonly dataTypeID: number; readonly format?: string }>
+}
+
+export type StepOutcome =
+  | { readonly kind: 'ok'; readonly result: PgPipelineResult }
+  | { readonly kind: 'error'; readonly error: unknown; readonly fatal: boolean }
+  /** Not run: an earlier step of its segment failed, so the server skipped it. */
+  | { readonly kind: 'skipped' }
+
+/** One Parse/Bind/[Describe]/Execute. */
+export interface PipelineStep {
+  readonly text: string
+  /** Values already mapped with pg's `prepareValue` (strings, Buffers, null). */
+  readonly values: readonly unknown[]
+  /** Describe the portal: needed for column names; internal steps (BEGIN, SAVEPOINT) skip it. */
+  readonly describe: boolean
+  readonly rowMode: 'object' | 'array'
+  settle(outcome: StepOutcome): void
+}
+
+/** Steps closed by one Sync: one implicit transaction, one ReadyForQuery. */
+export interface PipelineSegment {
+  readonly steps: readonly PipelineStep[]
+}
+
+interface Running {
+  readonly segment: PipelineSegment
+  readonly outcomes: StepOutcome[]
+  /** Index of the step whose answer comes next. */
+  next: number
+  failed: boolean
+}
+
+export class PgPipelineQuery {
+  readonly #client: PgPipelineClient
+  readonly #isFatal: (error: unknown) => boolean
+  readonly #unsent: PipelineSegment[] = []
+  readonly #running: Running[] = []
+  readonly #finished: Promise<void>
+  #resolveFinished!: () => void
+  #connection: PgWireConnection | undefined
+  #result: PgPipelineResult | undefined
+  #parsers: Array<(value: unknown) => unknown> = []
+  #corked = false
+  #done = false
+
+  constructor(client: PgPipelineClient, segments: readonly PipelineSegment[], isFatal: (error: unknown) => boolean) {
+    this.#client = client
+    this.#isFatal = isFatal
+    this.#unsent.push(...segments)
+    this.#finished = new Promise((resolve) => (this.#resolveFinished = resolve))
+  }
+
+  /** Resolves once every segment has its ReadyForQuery (or a fatal error ended them all). */
+  get finished(): Promise<void> {
+    return this.#finished
+  }
+
+  /**
+   * Adds a segment behind the others: written now when the pipeline is on
+   * the wire (coalesced with the others of this tick), else at submit.
+   * False once the pipeline has finished: start a new one then.
+   */
+  append(segment: PipelineSegment): boolean {
+    if (this.#done) return false
+    if (this.#connection === undefined) {
+      this.#unsent.push(segment)
+      return true
+    }
+    this.#corkForTick(this.#connection)
+    this.#write(this.#connection, segment)
+    return true
+  }
+
+  /** Called by pg when this becomes its active query. */
+  submit(connection: PgWireConnection): null {
+    this.#connection = connection
+    connection.stream.cork?.()
+    try {
+      for (const segment of this.#unsent.splice(0)) this.#write(connection, segment)
+    } finally {
+      connection.stream.uncork?.()
+    }
+    return null
+  }
+
+  handleRowDescription(message: { fields: PgPipelineResult['fields'] }): void {
+    const result = this.#current()
+    if (result === undefined) return
+    result.fields = message.fields
+    this.#parsers = message.fields.map((field) => this.#client.getTypeParser(field.dataTypeID, field.format ?? 'text'))
+  }
+
+  handleDataRow(message: { fields: unknown[] }): void {
+    const result = this.#current()
+    if (result === undefined) return
+    const step = this.#running[0]?.segment.steps[this.#running[0].next]
+    result.rows.push(step?.rowMode === 'array' ? this.#arrayRow(message.fields) : this.#objectRow(result, message.fields))
+  }
+
+  handleCommandComplete(message: { text?: string; command?: string }): void {
+    const result = this.#current()
+    if (result === undefined) return
+    const match = COMMAND_TAG.exec(message.text ?? message.command ?? '')
+    if (match) {
+      result.command = match[1] ?? null
+      if (match[3] !== undefined) {
+        result.oid = Number.parseInt(match[2] ?? '', 10)
+        result.rowCount = Number.parseInt(match[3], 10)
+      } else if (match[2] !== undefined) {
+        result.rowCount = Number.parseInt(match[2], 10)
+      }
+    }
+    this.#completeStep()
+  }
+
+  handleEmptyQuery(): void {
+    if (this.#current() !== undefined) this.#completeStep()
+  }
+
+  handlePortalSuspended(): void {
+    // never asked for: every Execute fetches all rows
+  }
+
+  handleCopyInResponse(connection: PgWireConnection): void {
+    // the server now waits for data we do not have; failing the copy answers with an ErrorResponse
+    connection.sendCopyFail('COPY FROM STDIN is not supported in a pipeline')
+  }
+
+  handleCopyData(): void {
+    // COPY TO STDOUT data is not collected
+  }
+
+  handleError(error: unknown): void {
+    if (this.#done) return
+    const running = this.#running[0]
+    // pg hands socket failures to the active query too; those, and a FATAL from the server, end everything
+    if (running === undefined || this.#isFatal(error) || !isServerError(error)) {
+      this.#failAll(error)
+      return
+    }
+    const steps = running.segment.steps
+    running.failed = true
+    if (running.next >= steps.length) {
+      // every step completed, so the implicit COMMIT at Sync failed (a deferred constraint): none of them persisted
+      for (let i = 0; i < steps.length; i++) running.outcomes[i] = { kind: 'error', error, fatal: false }
+    } else {
+      running.outcomes[running.next] = { kind: 'error', error, fatal: false }
+      // the server skips the rest of the segment until its Sync
+      for (let i = running.next + 1; i < steps.length; i++) running.outcomes[i] = { kind: 'skipped' }
+    }
+    running.next = steps.length
+    this.#result = undefined
+    // pg dropped us on the ErrorResponse; the segment's ReadyForQuery (and later segments) are ours
+    this.#activate()
+  }
+
+  handleReadyForQuery(): void {
+    if (this.#done) return
+    const running = this.#running.shift()
+    if (running === undefined) return this.#desync('a ReadyForQuery nobody waited for')
+    if (running.next < running.segment.steps.length) return this.#desync('a ReadyForQuery before the last statement of its segment completed')
+    // stay pg's active query until the last segment's ReadyForQuery
+    if (this.#running.length > 0) this.#activate()
+    else this.#finish()
+    settleAll(running)
+  }
+
+  #write(connection: PgWireConnection, segment: PipelineSegment): void {
+    for (const step of segment.steps) {
+      connection.parse({ text: step.text, name: '', types: [] })
+      connection.bind({ portal: '', statement: '', values: step.values, binary: false })
+      if (step.describe) connection.describe({ type: 'P', name: '' })
+      connection.execute({ portal: '', rows: 0 })
+    }
+    connection.sync()
+    this.#running.push({ segment, outcomes: [], next: 0, failed: false })
+  }
+
+  /** Appends made in one tick go out in one write. */
+  #corkForTick(connection: PgWireConnection): void {
+    if (this.#corked || connection.stream.cork === undefined) return
+    this.#corked = true
+    connection.stream.cork()
+    process.nextTick(() => {
+      this.#corked = false
+      connection.stream.uncork?.()
+    })
+  }
+
+  /** The result being read for the step whose answer comes next. */
+  #current(): PgPipelineResult | undefined {
+    const running = this.#running[0]
+    if (running === undefined || running.next >= running.segment.steps.length) {
+      this.#desync('an answer for a statement that was never sent')
+      return undefined
+    }
+    this.#result ??= { command: null, rowCount: null, oid: null, rows: [], fields: [] }
+    return this.#result
+  }
+
+  #completeStep(): void {
+    const running = this.#running[0]!
+    running.outcomes[running.next++] = { kind: 'ok', result: this.#result! }
+    this.#result = undefined
+  }
+
+  #objectRow(result: PgPipelineResult, values: unknown[]): Record<string, unknown> {
+    const row: Record<string, unknown> = {}
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      row[result.fields[i]!.name] = value === null || value === undefined ? null : this.#parsers[i]!(value)
+    }
+    return row
+  }
+
+  #arrayRow(values: unknown[]): unknown[] {
+    const row = new Array<unknown>(values.length)
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]
+      row[i] = value === null || value === undefined ? null : this.#parsers[i]!(value)
+    }
+    return row
+  }
+
+  #activate(): void {
+    const client = this.#client
+    if ('_activeQuery' in client) client._activeQuery = this
+    else client.activeQuery = this
+    client.readyForQuery = false
+  }
+
+  /** The answers no longer match what was sent: nothing read from here on can be trusted. */
+  #desync(what: string): void {
+    const error = Object.assign(new Error(`Connection terminated: pipeline out of sync (${what})`), { code: 'ERR_STREAM_DESTROYED' })
+    this.#failAll(error)
+    this.#connection?.stream.destroy(error)
+  }
+
+  #failAll(error: unknown): void {
+    for (const running of this.#running.splice(0)) {
+      for (let i = 0; i < running.segment.steps.length; i++) {
+        // an ok step of a segment that never reached its Sync was not committed either
+        running.outcomes[i] = { kind: 'error', error, fatal: true }
+      }
+      settleAll(running)
+    }
+    for (const segment of this.#unsent.splice(0)) {
+      settleAll({ segment, outcomes: segment.steps.map(() => ({ kind: 'error', error, fatal: true })), next: 0, failed: true })
+    }
+    this.#finish()
+  }
+
+  #finish(): void {
+    this.#done = true
+    this.#resolveFinished()
+  }
+}
+
+/** Maps a pipelined result exactly as `PgDialect.run()` maps pg's `Result`. */
+export function pipelineQueryResult(result: PgPipelineResult): {
+  rows: Array<Record<string, unknown>>
+  command: string | undefined
+  fields: Array<{ name: string }>
+  affectedRows: number | undefined
+  raw: PgPipelineResult
+} {
+  const command = result.command ?? undefined
+  const changed = command !== undefined && ROW_CHANGING_COMMANDS.has(command)
+  return {
+    rows: result.rows as Array<Record<string, unknown>>,
+    command,
+    fields: result.fields.map((field) => ({ name: field.name })),
+    affectedRows: changed ? (result.rowCount ?? undefined) : undefined,
+    raw: result,
+  }
+}
+
+function settleAll(running: Running): void {
+  const steps = running.segment.steps
+  for (let i = 0; i < steps.length; i++) {
+    try {
+      steps[i]!.settle(running.outcomes[i] ?? { kind: 'skipped' })
+    } catch {
+      // a throwing callback must not escape into pg's socket handlers
+    }
+  }
+}
+
+/** An ErrorResponse from the server (pg's `DatabaseError`), not a socket or client failure. */
+function isServerError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && typeof (error as { severity?: unknown }).severity === 'string'
+}

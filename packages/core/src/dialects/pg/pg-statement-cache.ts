@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto'
+import type { RunOptions, StatementCacheStats } from '../../dialect.js'
+import { LruCache } from '../../statements/lru-cache.js'
+import { wantsCache, type ResolvedStatementCacheConfig } from '../../statements/prepare-policy.js'
+import type { PgClient, PgQueryConfig, PgResult } from './pg-driver-types.js'
+import type { PgPoolerMode } from './pg-pooler.js'
+
+/** Runs one statement, settling only after its ReadyForQuery (pg-dialect.ts `query`). @internal */
+export type PgQuery = (client: PgClient, config: PgQueryConfig) => Promise<PgResult | PgResult[]>
+
+/** What the statement cache needs of the resolved dialect config. @internal */
+export interface PgStatementCacheConfig extends ResolvedStatementCacheConfig {
+  readonly pooler: PgPoolerMode
+}
+
+/** Where a connection's statements run: on the backend it connected to, or wherever a pooler sends them. */
+type Route = 'direct' | 'pooled' | 'unknown'
+
+/** The statement cache of one connection. */
+interface Session {
+  /** SQL text → name of the statement prepared for it. */
+  readonly cache: LruCache<string, string>
+  /** Names dropped from the cache that the server may still hold; deallocated when no transaction is open. */
+  readonly stale: string[]
+  /** Unset until the connection has been probed (`pooler: 'auto'`). */
+  route: Route | undefined
+  probing: Promise<Route | undefined> | undefined
+}
+
+/** A pg client as far as the pooler probe reads it: the pid from BackendKeyData. */
+type ProbedClient = PgClient & { readonly processID?: number | null }
+
+// a per-process token keeps our names apart from other processes' behind a
+// shared pooler, where a same-named statement would silently run other SQL
+const NAME_PREFIX = `sluice_${randomBytes(4).toString('hex')}_`
+let nameCount = 0
+
+/** feature_not_supported, raised as "cached plan must not change result type". */
+const PLAN_CHANGED = '0A000'
+/** invalid_sql_statement_name: "prepared statement ... does not exist". */
+const NO_SUCH_STATEMENT = '26000'
+/** duplicate_prepared_statement: "prepared statement ... already exists". */
+const DUPLICATE_STATEMENT = '42P05'
+
+/**
+ * The PostgreSQL dialect's per-connection cache of named prepared statements.
+ *
+ * A cached statement runs as `client.query({ name, text, values })`: pg parses
+ * it once per connection and afterwards sends only Bind/Execute. Each
+ * connection keeps at most `statementCacheSize` names; the least recently
+ * used one is deallocated (`DEALLOCATE`) before a new one is parsed, and
+ * dropped from pg's own `parsedStatements`, so that pg parses it again should
+ * the name ever come back.
+ *
+ * Recoveries, each retried once and only outside a transaction block (inside
+ * one the failed statement has already aborted it):
+ * - "cached plan must not change result type" (a `SELECT *` over a table whose
+ *   columns changed): deallocate, prepare afresh.
+ * - "prepared statement ... does not exist" for a name believed prepared: on a
+ *   connection known to be direct, someone ran DEALLOCATE or DISCARD: prepare
+ *   afresh; otherwise a transaction pooler moved us to another backend: named
+ *   statements go off for the whole dialect.
+ *
+ * @internal
+ */
+export class PgStatementCache {
+  readonly #config: PgStatementCacheConfig
+  readonly #query: PgQuery
+  readonly #description: string
+  readonly #sessions = new WeakMap<PgClient, Session>()
+  #named: boolean
+
+  constructor(config: PgStatementCacheConfig, query: PgQuery, description: string) {
+    this.#config = config
+    this.#query = query
+    this.#description = description
+    this.#named = config.statementCacheSize > 0 && config.pooler !== 'transaction'
+  }
+
+  /** False when statements run unnamed: cache off, `pooler: 'transaction'`, or a transaction pooler detected. */
+  get named(): boolean {
+    return this.#named
+  }
+
+  /** Runs `config`, from the cache when the statement qualifies. */
+  run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
+    if (!this.#named || !wantsCache(this.#config.prepare, params, options)) return this.#query(client, config)
+    const session = this.#sessions.get(client)
+    if (session?.route === undefined) return this.#runFirst(client, config)
+    return this.#named ? this.#runNamed(client, session, config, false) : this.#query(client, config)
+  }
+
+  stats(client: PgClient): StatementCacheStats {
+    const capacity = this.#named ? this.#config.statementCacheSize : 0
+    const stats = this.#sessions.get(client)?.cache.stats()
+    if (stats === undefined) return { size: 0, capacity, hits: 0, misses: 0, evictions: 0 }
+    // after a switch to unnamed statements the cache is no longer used
+    return this.#named ? stats : { ...stats, size: 0, capacity }
+  }
+
+  /** The server forgot every prepared statement (`DISCARD ALL`): so does the cache. */
+  forget(client: PgClient): void {
+    const session = this.#sessions.get(client)
+    if (session === undefined) return
+    session.cache.clear()
+    session.stale.length = 0
+  }
+
+  /** Deallocates statements evicted during a transaction, now that it is over. */
+  async settle(client: PgClient): Promise<void> {
+    const session = this.#sessions.get(client)
+    if (session !== undefined && session.stale.length > 0) await this.#deallocateStale(client, session)
+  }
+
+  /** The first cached statement on `client`: sets up its session and, with `pooler: 'auto'`, probes the route. */
+  async #runFirst(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
+    const session = await this.#session(client)
+    if (session === undefined || !this.#named) return this.#query(client, config)
+    return this.#runNamed(client, session, config, false)
+  }
+
+  async #session(client: PgClient): Promise<Session | undefined> {
+    // without pg's record of parsed names (native client, look-alikes) the cache could not keep it right
+    if (client.connection?.parsedStatements === undefined) return undefined
+    let session = this.#sessions.get(client)
+    if (session === undefined) {
+      const stale: string[] = []
+      const cache = new LruCache<string, string>(this.#config.statementCacheSize, (_sql, name) => stale.push(name))
+      session = { cache, stale, route: this.#config.pooler === 'none' ? 'direct' : undefined, probing: undefined }
+      this.#sessions.set(client, session)
+    }
+    if (session.route === undefined) {
+      const current = session
+      current.probing ??= this.#probe(client).finally(() => (current.probing = undefined))
+      const route = await current.probing
+      current.route ??= route
+      if (route === 'pooled') this.#useUnnamed('the server reports another backend pid than the one connected to (a transaction pooler)')
+    }
+    // an unprobed route (aborted transaction, failed probe) runs this statement unnamed and probes again next time
+    return session.route === undefined ? undefined : session
+  }
+
+  /** Compares the backend pid the server reports with the one from BackendKeyData, which a pooler invents. */
+  async #probe(client: ProbedClient): Promise<Route | undefined> {
+    const pid = client.processID
+    if (typeof pid !== 'number') return 'unknown'
+    // an aborted transaction refuses every statement until it ends
+    if (transactionStatus(client) === 'E') return undefined
+    try {
+      const output = await this.#query(client, { text: 'SELECT pg_backend_pid() AS pid' })
+      const row = (Array.isArray(output) ? output[0] : output)?.rows[0] as { pid?: unknown } | undefined
+      return Number(row?.pid) === pid ? 'direct' : 'pooled'
+    } catch {
+      // the statement itself will meet whatever failed here
+      return undefined
+    }
+  }
+
+  async #runNamed(client: PgClient, session: Session, config: PgQueryConfig, retried: boolean): Promise<PgResult | PgResult[]> {
+    const sql = config.text
+    let name = session.cache.get(sql)
+    const hit = name !== undefined
+    if (name === undefined) {
+      name = `${NAME_PREFIX}${++nameCount}`
+      // may evict: the evicted name goes to `stale`
+      session.cache.set(sql, name)
+    }
+    // deallocate before parsing anew, so that the server never holds more than the capacity
+    if (session.stale.length > 0) await this.#deallocateStale(client, session)
+    if (!this.#named) {
+      // a failed DEALLOCATE gave a transaction pooler away
+      session.cache.delete(sql)
+      return this.#query(client, config)
+    }
+    try {
+      return await this.#query(client, { ...config, name })
+    } catch (error) {
+      return this.#recover(client, session, { config, name, hit, retried }, error)
+    }
+  }
+
+  #recover(client: PgClient, session: Session, attempt: Attempt, error: unknown): Promise<PgResult | PgResult[]> {
+    const { config, name, hit, retried } = attempt
+    const parsed = client.connection?.parsedStatements
+    const code = (error as { code?: unknown } | null)?.code
+    const planChanged = hit && code === PLAN_CHANGED && isPlanChange(error)
+    const lost = (hit && code === NO_SUCH_STATEMENT) || (!hit && code === DUPLICATE_STATEMENT)
+    const cached = session.cache.peek(config.text) === name
+    if (!planChanged && !lost) {
+      // pg records a name once the server parsed it; a failed Parse leaves nothing to cache
+      if (cached && parsed?.[name] === undefined) session.cache.delete(config.text)
+      return Promise.reject(error)
+    }
+    if (cached) session.cache.delete(config.text)
+    // pg must never skip the Parse of a name the server does not hold
+    if (parsed !== undefined) delete parsed[name]
+    // the server still holds the statement with its old plan
+    if (planChanged) session.stale.push(name)
+    else if (session.route !== 'direct') this.#useUnnamed(`prepared statement ${name} was not found on the backend that ran it (a transaction pooler)`)
+    // inside a transaction block the failure aborted the transaction: nothing can be retried there
+    if (retried || transactionStatus(client) !== 'I') return Promise.reject(error)
+    return this.#named ? this.#runNamed(client, session, config, true) : this.#query(client, config)
+  }
+
+  async #deallocateStale(client: PgClient, session: Session): Promise<void> {
+    // a DEALLOCATE that fails (name unknown there) would abort an open transaction: wait for its end
+    while (session.stale.length > 0 && transactionStatus(client) === 'I') {
+      const name = session.stale.shift() as string
+      const parsed = client.connection?.parsedStatements
+      if (parsed !== undefined) delete parsed[name]
+      try {
+        await this.#query(client, { text: `DEALLOCATE ${name}` })
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== NO_SUCH_STATEMENT) throw error
+        // gone already: harmless on a direct connection; elsewhere the pooler sent DEALLOCATE to another backend
+        if (session.route !== 'direct') this.#useUnnamed(`DEALLOCATE ${name} did not find the statement (a transaction pooler)`)
+      }
+    }
+  }
+
+  #useUnnamed(reason: string): void {
+    if (!this.#named) return
+    this.#named = false
+    process.emitWarning(
+      `Sluice: ${this.#description}: ${reason}; named prepared statements are off for this dialect from now on. ` +
+        "Set the dialect option pooler: 'transaction' to say so up front.",
+      { code: 'SLUICE_PG_TRANSACTION_POOLER' },
+    )
+  }
+}
+
+interface Attempt {
+  readonly config: PgQueryConfig
+  readonly name: string
+  readonly hit: boolean
+  readonly retried: boolean
+}
+
+/** The server's source function names the error whatever the language of its message. */
+function isPlanChange(error: unknown): boolean {
+  const { routine, message } = error as { routine?: unknown; message?: unknown }
+  return routine === 'RevalidateCachedQuery' || (typeof message === 'string' && message.includes('cached plan must not change result type'))
+}
+
+function transactionStatus(client: PgClient): string | null {
+  return client.getTransactionStatus?.() ?? null
+}

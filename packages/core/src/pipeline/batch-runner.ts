@@ -1,0 +1,56 @@
+import type { Lease } from '../connection/lease.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect } from '../dialect.js'
+import { QueryTimeoutError } from '../errors/query-timeout-error.js'
+import { withTimeout } from '../util/with-timeout.js'
+import type { PipelineHost } from './pipeline-host.js'
+import { runOneByOne, singleUnits } from './run-one-by-one.js'
+
+/**
+ * Runs one batch on a borrowed connection, through its actor like any other
+ * command: the dialect's `runBatch` where it has one, statement by statement
+ * otherwise. Counts every statement that ran in the pool's stats, and marks
+ * the connection broken after a fatal error or a timeout (the pool closes it
+ * when it is given back). Never rejects: a failure of the whole batch becomes
+ * every statement's error.
+ *
+ * @internal
+ */
+export async function runBatchOn(host: PipelineHost, lease: Lease, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
+  const { dialect, clock, counters, queryTimeoutMillis } = host
+  const started = clock.now()
+  let outcomes: BatchOutcome[]
+  try {
+    const running = lease.entry.run((raw) => runBatch(dialect, raw, batch, mode))
+    // each statement gets the time one statement would have
+    const limit = queryTimeoutMillis * batch.length
+    outcomes = limit > 0 ? await withTimeout(running, limit, clock, () => new QueryTimeoutError(lease.id, limit)) : await running
+  } catch (error) {
+    outcomes = batch.map(() => ({ status: 'error', error }))
+  }
+  const ran = outcomes.filter((o) => o.status === 'ok' || o.status === 'error')
+  const each = ran.length === 0 ? 0 : (clock.now() - started) / ran.length
+  for (const outcome of ran) {
+    counters.queryTime.record(each)
+    if (outcome.status !== 'error') continue
+    counters.queryErrors++
+    if (outcome.error instanceof QueryTimeoutError || dialect.isFatal(outcome.error)) lease.entry.markBroken(asError(outcome.error))
+  }
+  return outcomes
+}
+
+function runBatch(dialect: Dialect<any>, raw: unknown, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
+  if (dialect.runBatch) return dialect.runBatch(raw, batch, mode)
+  const run = (sql: string, params?: readonly unknown[]): ReturnType<Dialect['run']> => dialect.run(raw, sql, params, {})
+  const host = {
+    run,
+    inTransaction: () => dialect.inTransaction?.(raw),
+    isFatal: (error: unknown) => dialect.isFatal(error),
+    beginStatement: dialect.beginStatement ?? 'BEGIN',
+    frame: false,
+  }
+  return runOneByOne(host, singleUnits(batch, run), mode)
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}
