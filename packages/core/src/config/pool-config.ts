@@ -1,10 +1,18 @@
-import type { Dialect } from '../dialect.js'
+import type { Dialect, QueryResult } from '../dialect.js'
 import { ConfigError } from '../errors/config-error.js'
 import type { Clock } from '../util/clock.js'
 import { systemClock } from '../util/clock.js'
 import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
 import { DEFAULTS } from './defaults.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from '../routing/routing-config.js'
+
+/** A connection just opened, as `onConnect` sees it. */
+export interface NewConnection {
+  /** The driver's own connection object (a `pg.Client`, a mysql2 `Connection`, a better-sqlite3 `Database`). */
+  readonly driverConnection: unknown
+  /** Runs one statement on it, through the dialect. */
+  execute(sql: string, params?: readonly unknown[]): Promise<QueryResult>
+}
 
 export const RESET_MODES = ['rollback', 'full'] as const
 /** What happens to a returned connection: `rollback` an open transaction, or a `full` session reset. */
@@ -62,6 +70,13 @@ export interface PoolOptions {
   replicas?: ReadonlyArray<Dialect<any>>
   /** How reads are routed to `replicas`. */
   routing?: RoutingOptions
+  /**
+   * Runs on every new connection before it is first lent (and again after a
+   * `full` reset, which clears what it set up): session settings, type
+   * registrations, an ORM's `afterCreate`. If it throws, the connection is
+   * closed and counted as a failed connect. Defaults to none.
+   */
+  onConnect?: (connection: NewConnection) => void | Promise<void>
   /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -93,17 +108,20 @@ export interface ResolvedPoolConfig {
   readonly closeTimeoutMillis: number
   readonly replicas: ReadonlyArray<Dialect<any>>
   readonly routing: ResolvedRoutingConfig
+  readonly onConnect: ((connection: NewConnection) => void | Promise<void>) | undefined
   readonly log: LogConfig
   readonly clock: Clock
 }
 
-const KNOWN_KEYS = new Set<string>([
+/** Every option `createPool()` accepts, for adapters that split a mixed options object. */
+export const POOL_OPTION_KEYS = Object.freeze([
   'dialect', 'name', 'min', 'max', 'acquireTimeoutMillis', 'createRetryInitialMillis', 'createRetryMaxMillis',
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'log', 'clock',
-])
+  'closeTimeoutMillis', 'replicas', 'routing', 'onConnect', 'log', 'clock',
+] as const)
+const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
 const REQUIRED_DIALECT_METHODS = ['connect', 'run', 'ping', 'reset', 'close', 'isFatal', 'watch'] as const
 
@@ -174,6 +192,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     closeTimeoutMillis: millis('closeTimeoutMillis', options.closeTimeoutMillis ?? DEFAULTS.closeTimeoutMillis, 0),
     replicas: checkReplicas(options.replicas, dialect),
     routing: resolveRoutingConfig(options.routing),
+    onConnect: checkOnConnect(options.onConnect),
     log: checkLog(options.log ?? ['warn', 'error']),
     clock: options.clock ?? systemClock,
   })
@@ -201,6 +220,11 @@ function checkReplicas(replicas: unknown, primary: Dialect<any>): ReadonlyArray<
       return dialect
     }),
   )
+}
+
+function checkOnConnect(onConnect: unknown): PoolOptions['onConnect'] {
+  if (onConnect !== undefined && typeof onConnect !== 'function') throw new ConfigError('onConnect', onConnect, 'must be a function')
+  return onConnect as PoolOptions['onConnect']
 }
 
 function checkLog(log: LogConfig): LogConfig {

@@ -23,6 +23,9 @@ import { ConsistencyScope, currentConsistencyScope, runInConsistencyScope } from
 import { ReplicaNode } from '../routing/replica-node.js'
 import { Router, type RoutingStats } from '../routing/router.js'
 import { WaiterQueue, type Waiter } from './waiter-queue.js'
+import { ImplicitPipeliner, type ImplicitPipelinerHost, type ImplicitPipeliningPoolOption } from '../pipeline/implicit-pipeliner.js'
+import { Pipeline } from '../pipeline/pipeline.js'
+import type { PipelineOptions } from '../pipeline/pipeline-options.js'
 
 /** Events a pool emits, in pg-pool's vocabulary. */
 export interface PoolEvents extends Record<string, unknown[]> {
@@ -93,6 +96,10 @@ export class Pool {
   readonly #host: LeaseHost
   readonly #router: Router | undefined
   readonly #replicas: readonly ReplicaNode[]
+  /** Set when `implicitPipelining` is on and the dialect can pipeline. */
+  readonly #pipeliner: ImplicitPipeliner | undefined
+  /** What pipelines (explicit and implicit) reach of the pool. */
+  readonly #pipelineHost: ImplicitPipelinerHost
   #connectionSequence = 0
   #workflowSequence = 0
   #lastCreateError: Error | undefined
@@ -106,9 +113,11 @@ export class Pool {
   #closePromise: Promise<void> | undefined
   #drained: (() => void) | undefined
 
-  constructor(options: PoolOptions) {
+  constructor(options: PoolOptions & ImplicitPipeliningPoolOption) {
     const warnings: string[] = []
-    this.config = resolvePoolConfig(options, (message) => warnings.push(message))
+    // implicitPipelining is the pipeliner's to validate (see pipeline/implicit-pipeliner.ts)
+    const { implicitPipelining, ...poolOptions } = options
+    this.config = resolvePoolConfig(poolOptions, (message) => warnings.push(message))
     this.#dialect = this.config.dialect
     this.#clock = this.config.clock
     this.#log = createLogger(this.config.log, this.config.name)
@@ -134,6 +143,20 @@ export class Pool {
       this.#replicas.length === 0
         ? undefined
         : new Router({ dialect: this.#dialect, withConnection: (fn) => this.withConnection(fn) }, this.#replicas, this.config.routing, this.#clock, this.#log)
+    this.#pipelineHost = {
+      name: this.config.name,
+      dialect: this.#dialect,
+      clock: this.#clock,
+      counters: this.#counters,
+      queryTimeoutMillis: this.config.queryTimeoutMillis,
+      maxConnections: this.config.max,
+      log: this.#log,
+      acquire: () => this.acquire() as Promise<Lease>,
+      load: () => this.load(),
+      waiting: () => this.#waiters.size,
+      closed: () => this.#closed,
+    }
+    this.#pipeliner = ImplicitPipeliner.create(this.#pipelineHost, implicitPipelining)
   }
 
   on<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
@@ -242,6 +265,8 @@ export class Pool {
       if (!this.#started) this.#start()
       return shapeRows(await this.#router.execute<R>(sql, params, options), options)
     }
+    const pipelined = this.#pipeliner?.run(sql, params, options)
+    if (pipelined) return shapeRows((await pipelined) as QueryResult<R>, options)
     const connection = await this.acquire()
     try {
       return await connection.query<R>(sql, params, options)
@@ -256,12 +281,28 @@ export class Pool {
       if (!this.#started) this.#start()
       return this.#router.execute<R>(sql, params, options)
     }
+    const pipelined = this.#pipeliner?.run(sql, params, options)
+    if (pipelined) return (await pipelined) as QueryResult<R>
     const connection = await this.acquire()
     try {
       return await connection.execute<R>(sql, params, options)
     } finally {
       connection.release()
     }
+  }
+
+  /**
+   * A pipeline: statements from many callers sent in batches, each `add()`
+   * settling with its own statement's result (see docs/pipelining.md).
+   *
+   * ```ts
+   * const pipe = pool.pipeline({ batchSize: 100, flushIntervalMillis: 5, strategy: 'best-effort' })
+   * const { rows } = await pipe.add('SELECT $1::int AS n', [1])
+   * ```
+   */
+  pipeline(options?: PipelineOptions): Pipeline {
+    if (this.#closed) throw new PoolClosedError(this.config.name, 'open a pipeline')
+    return new Pipeline(this.#pipelineHost, options)
   }
 
   /** The guide's message API: `initialize`, `acquire`, `execute`, `release`, `stats`. */
@@ -506,6 +547,8 @@ export class Pool {
         )
       }
       entry.transactionByKeywords = false
+      // a full reset cleared what onConnect set up on the session
+      if (this.config.resetOnRelease === 'full' && this.config.onConnect) await entry.run((raw) => this.#setUp(raw))
     } catch (error) {
       this.#log('warn', `could not reset connection ${entry.id} after release; closing it`, { error: errorMessage(error) })
       return this.#retire(entry, 'reset-failed')
@@ -564,6 +607,7 @@ export class Pool {
     } catch (error) {
       connecting = Promise.reject(error)
     }
+    if (this.config.onConnect) connecting = connecting.then((raw) => this.#setUp(raw))
     const done = connecting.then(
       (raw) => this.#opened(raw),
       (error: unknown) => this.#openFailed(error),
@@ -599,6 +643,20 @@ export class Pool {
     this.#log('debug', `opened connection ${entry.id}`)
     if (this.#events.has('connect')) this.#events.emit('connect', entry.id)
     this.#makeIdle(entry)
+  }
+
+  /** Runs `onConnect` on a new connection; one that fails it is closed and the connect counts as failed. */
+  async #setUp(raw: unknown): Promise<unknown> {
+    try {
+      await this.config.onConnect!({
+        driverConnection: raw,
+        execute: (sql, params) => this.#dialect.run(raw, sql, params, {}),
+      })
+      return raw
+    } catch (error) {
+      await this.#dialect.close(raw).catch(() => undefined)
+      throw error
+    }
   }
 
   #openFailed(error: unknown): void {
@@ -802,6 +860,6 @@ function errorMessage(error: unknown): string {
 }
 
 /** Creates a pool. Validates the options now; connects lazily (or at `ready()`). */
-export function createPool(options: PoolOptions): Pool {
+export function createPool(options: PoolOptions & ImplicitPipeliningPoolOption): Pool {
   return new Pool(options)
 }
