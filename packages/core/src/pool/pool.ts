@@ -21,6 +21,7 @@ import { MessageApi, type PoolMessage } from './message-api.js'
 import { shapeRows } from '../connection/shape-rows.js'
 import { ConsistencyScope, currentConsistencyScope, runInConsistencyScope } from '../routing/consistency-scope.js'
 import { ReplicaNode } from '../routing/replica-node.js'
+import { RoutedConnection } from '../routing/routed-connection.js'
 import { Router, type RoutingStats } from '../routing/router.js'
 import { WaiterQueue, type Waiter } from './waiter-queue.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost, type ImplicitPipeliningPoolOption } from '../pipeline/implicit-pipeliner.js'
@@ -51,9 +52,12 @@ export interface AcquireOptions {
   /**
    * `'replica'` borrows from a healthy replica (for a series of reads that
    * may lag the primary); falls back to the primary when none is healthy.
-   * Defaults to `'primary'`.
+   * `'auto'` returns a connection that routes each statement on its own until
+   * one needs a session (a transaction, `SET`, a lock), then pins a primary
+   * connection: what ORM adapters use so that their reads reach replicas.
+   * Without replicas every target is the primary. Defaults to `'primary'`.
    */
-  readonly target?: 'primary' | 'replica'
+  readonly target?: 'primary' | 'replica' | 'auto'
 }
 
 export interface WorkflowCompletion {
@@ -192,6 +196,17 @@ export class Pool {
   /** Borrows a connection, waiting up to `acquireTimeoutMillis` in FIFO order. */
   acquire(options?: AcquireOptions): Promise<PoolConnection> {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.config.name, 'acquire'))
+    if (options?.target === 'auto' && this.#router) {
+      if (!this.#started) this.#start()
+      const router = this.#router
+      return Promise.resolve(
+        new RoutedConnection({
+          execute: (sql, params, executeOptions) => router.execute(sql, params, executeOptions),
+          acquirePrimary: () => this.acquire({ ...options, target: 'primary' }),
+          classify: (sql, hint) => router.kindOf(sql, hint),
+        }),
+      )
+    }
     if (options?.target === 'replica' && this.#router) {
       const replica = this.#replicas.find((r) => r.healthy)
       if (replica) return replica.pool.acquire({ ...options, target: 'primary' })

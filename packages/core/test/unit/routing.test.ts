@@ -140,3 +140,49 @@ describe('read/write routing', () => {
     expect(() => createPool({ dialect: stubs.primary, replicas: [other] })).toThrow('Sluice: invalid option replicas[0] = "mysql": must be a postgres dialect like the primary')
   })
 })
+
+describe('acquire({ target: "auto" })', () => {
+  it('routes statement by statement until a session is needed, then pins one primary connection', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    const conn = await pool.acquire({ target: 'auto' })
+    await conn.query('SELECT a FROM t')
+    await conn.query('INSERT INTO t VALUES (1)')
+    expect(conn.id).toBe('routed')
+    expect(pool.stats().currentState.activeConnections).toBe(0)
+    await conn.query('BEGIN')
+    const pinned = conn.id
+    expect(pinned).toMatch(/^conn-/)
+    await conn.query('SELECT b FROM t')
+    await conn.query('COMMIT')
+    await conn.query('SELECT c FROM t')
+    expect(conn.id).toBe(pinned)
+    expect(pool.stats().currentState.activeConnections).toBe(1)
+    conn.release()
+    expect(pool.stats().currentState.activeConnections).toBe(0)
+    expect(() => conn.release()).toThrow('already been released')
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t'])
+    expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT b FROM t', 'SELECT c FROM t'])
+    await pool.close()
+  })
+
+  it('pins for session state: SET, temporary tables, unknown functions', async () => {
+    const { pool } = cluster(1)
+    await pool.ready()
+    for (const sql of ["SET search_path = 'x'", 'CREATE TEMPORARY TABLE tmp (a int)', "SELECT pg_advisory_lock(1)"]) {
+      const conn = await pool.acquire({ target: 'auto' })
+      await conn.query(sql)
+      expect(conn.id).toMatch(/^conn-/)
+      conn.release()
+    }
+    await pool.close()
+  })
+
+  it('is a plain primary connection without replicas', async () => {
+    const { pool } = cluster(0)
+    const conn = await pool.acquire({ target: 'auto' })
+    expect(conn.id).toMatch(/^conn-/)
+    conn.release()
+    await pool.close()
+  })
+})

@@ -1,0 +1,126 @@
+import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
+import { shapeRows } from '../connection/shape-rows.js'
+import type { QueryResult, StatementKind } from '../dialect.js'
+import { ConnectionReleasedError } from '../errors/connection-released-error.js'
+import { leadingKeywords } from '../sql/leading-keywords.js'
+import { transactionEffect } from '../sql/transaction-effect.js'
+
+/** What a routed connection needs of its pool. */
+export interface RoutedConnectionHost {
+  /** Runs one statement where the router sends it, on a connection borrowed for that statement alone. */
+  execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>>
+  /** Borrows a primary connection to pin. */
+  acquirePrimary(): Promise<PoolConnection>
+  classify(sql: string, hint: StatementKind | undefined): StatementKind
+}
+
+/** Autocommit writes that leave nothing behind on the session, so any primary connection may run them. */
+const STATELESS_WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'REPLACE'])
+
+/**
+ * A connection handle for ORMs that borrow "a connection" per query: until
+ * something needs a session, each statement is routed on its own (reads to a
+ * replica, stateless writes to the primary), borrowing a connection for that
+ * statement only. The first statement that opens a transaction or touches
+ * session state (`BEGIN`, `SET`, a temporary table, a lock, an unknown
+ * function) pins a primary connection, and every later statement runs there
+ * until release. So ORM reads reach replicas, and transactions and sessions
+ * stay on one backend.
+ */
+export class RoutedConnection implements PoolConnection {
+  readonly #host: RoutedConnectionHost
+  #pinned: PoolConnection | undefined
+  #pinning: Promise<PoolConnection> | undefined
+  #released = false
+
+  constructor(host: RoutedConnectionHost) {
+    this.#host = host
+  }
+
+  get id(): string {
+    return this.#pinned?.id ?? 'routed'
+  }
+
+  get healthScore(): number {
+    return this.#pinned?.healthScore ?? 100
+  }
+
+  get released(): boolean {
+    return this.#released
+  }
+
+  /** The pinned connection's driver object (pinning one if needed, since the caller will use the session). */
+  get driverConnection(): unknown {
+    if (!this.#pinned) throw new TypeError('A routed connection has no driver connection until a statement pins one; call pin() first')
+    return this.#pinned.driverConnection
+  }
+
+  /** Pins a primary connection now (for callers about to use the session directly). */
+  async pin(): Promise<PoolConnection> {
+    this.#assertUsable('pin')
+    if (this.#pinned) return this.#pinned
+    this.#pinning ??= this.#host.acquirePrimary().then((connection) => {
+      this.#pinned = connection
+      return connection
+    })
+    return this.#pinning
+  }
+
+  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+    return shapeRows(await this.execute<R>(sql, params, options), options)
+  }
+
+  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    this.#assertUsable('query')
+    if (this.#pinned || this.#pinning || this.#needsSession(sql, options?.hint)) {
+      return (await this.pin()).execute<R>(sql, params, options)
+    }
+    return this.#host.execute<R>(sql, params, options)
+  }
+
+  async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {
+    // a stream holds its connection for as long as it is read: pin one
+    yield* (await this.pin()).stream<R>(sql, params, options)
+  }
+
+  inTransaction(): boolean {
+    return this.#pinned?.inTransaction() ?? false
+  }
+
+  release(): void {
+    this.#giveBack(undefined)
+  }
+
+  destroy(reason?: Error): void {
+    this.#giveBack(reason ?? new Error('destroyed by its borrower'))
+  }
+
+  #giveBack(destroy: Error | undefined): void {
+    if (this.#released) throw new ConnectionReleasedError(this.id, destroy ? 'destroy' : 'release')
+    this.#released = true
+    const pinned = this.#pinned
+    if (pinned) {
+      if (destroy) pinned.destroy(destroy)
+      else pinned.release()
+    } else {
+      // a pin still on its way is given back as soon as it arrives
+      void this.#pinning?.then((connection) => connection.release(), () => undefined)
+    }
+  }
+
+  #needsSession(sql: string, hint: StatementKind | undefined): boolean {
+    if (transactionEffect(sql) !== 'none') return true
+    const kind = this.#host.classify(sql, hint)
+    if (kind === 'read') return false
+    if (kind === 'unknown') return true
+    const [first, second] = leadingKeywords(sql, 2)
+    return !STATELESS_WRITES.has(first ?? '') || second === 'TEMPORARY' || second === 'TEMP'
+  }
+
+  #assertUsable(operation: string): void {
+    if (this.#released) throw new ConnectionReleasedError(this.id, operation)
+  }
+}
