@@ -1,1 +1,9 @@
-export {}
+export { SluicePostgresDialect } from './dialect/postgres/sluice-postgres-dialect.js'
+export type { SluicePostgresDialectConfig } from './dialect/postgres/sluice-postgres-dialect-config.js'
+export { SluiceMysqlDialect } from './dialect/mysql/sluice-mysql-dialect.js'
+export type { SluiceMysqlDialectConfig } from './dialect/mysql/sluice-mysql-dialect-config.js'
+export { SluiceSqliteDialect } from './dialect/sqlite/sluice-sqlite-dialect.js'
+export type { SluiceSqliteDialectConfig } from './dialect/sqlite/sluice-sqlite-dialect-config.js'
+export { SluiceDialect, type SluiceDialectHooks } from './sluice-dialect.js'
+export type { SluicePoolSettings } from './pool-option-keys.js'
+export { sluiceOf } from './sluice-of.js'
