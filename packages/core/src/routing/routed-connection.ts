@@ -55,6 +55,11 @@ export class RoutedConnection implements PoolConnection {
     return this.#pinned.driverConnection
   }
 
+  /** The primary connection pinned so far, if any. */
+  get pinnedConnection(): PoolConnection | undefined {
+    return this.#pinned
+  }
+
   /** Pins a primary connection now (for callers about to use the session directly). */
   async pin(): Promise<PoolConnection> {
     this.#assertUsable('pin')

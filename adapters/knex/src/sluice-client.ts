@@ -1,0 +1,142 @@
+import { Readable, type Writable } from 'node:stream'
+import { ConfigError, createPool, RoutedConnection } from '@sluice/core'
+import type { Knex } from 'knex'
+import { knexAcquireError } from './acquire-error.js'
+import { afterCreateStep, setupHook } from './connection-setup.js'
+import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
+import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
+import { knexStatement } from './knex-statement.js'
+import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool } from './pool-options.js'
+import { poolOf, setPool } from './sluice-of.js'
+import type { SluiceFlavor } from './sluice-flavor.js'
+
+/** Rows per round trip of a stream when neither `batchSize` nor `highWaterMark` is given. */
+const DEFAULT_CHUNK_SIZE = 100
+
+/**
+ * Turns one of Knex's own dialect clients into one that runs on a Sluice
+ * pool. Only the pool seam is replaced: tarn's `initializePool`,
+ * `acquireConnection`, `releaseConnection` and `destroy`, and the driver
+ * calls in `_query` and `_stream`, which go through the lease. Query
+ * building, `processResponse`, transactions and migrations stay Knex's.
+ *
+ * Methods here must not rely on instance fields: Knex runs transactions on a
+ * stripped copy of the client (`makeTxClient`) that has this prototype but
+ * only a few of the client's fields (`config`, `driver`, `logger`, ...).
+ */
+export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexClientClass {
+  return class SluiceKnexClient extends Base {
+    /** Creates the Sluice pool; called by Knex's constructor and by `knex.initialize()`. */
+    override initializePool(config: Knex.Config = this.config): void {
+      if (poolOf(this)) {
+        this.logger.warn?.('The pool has already been initialized')
+        return
+      }
+      if (config.connectionPool !== undefined) {
+        throw new ConfigError('connectionPool', config.connectionPool, 'cannot be used with a Sluice client: Sluice is the pool; pass `connection` instead')
+      }
+      if (this.connectionConfigProvider) {
+        throw new ConfigError('connection', this.connectionConfigProvider, 'must be an object or a connection string on Sluice, not a function')
+      }
+      const settings = (this.connectionSettings ?? {}) as Record<string, unknown>
+      const pool = resolveKnexPool(config.pool, this.config.acquireConnectionTimeout, this.poolDefaults())
+      const steps = flavor.connectionSetup(this, settings)
+      if (pool.afterCreate) steps.push(afterCreateStep(pool.afterCreate))
+      const { onConnect } = pool
+      if (onConnect) steps.push(async (connection) => onConnect(connection))
+      const setupTimeout = pool.createTimeoutMillis ?? pool.options.acquireTimeoutMillis ?? KNEX_ACQUIRE_TIMEOUT_MILLIS
+      const dialect = flavor.dialect(this, settings, pool)
+      setPool(this, createPool({ ...pool.options, onConnect: setupHook(steps, setupTimeout), dialect }))
+    }
+
+    /** Borrows a connection from the Sluice pool; a timeout rejects with Knex's `KnexTimeoutError`. */
+    override async acquireConnection(): Promise<SluiceKnexConnection> {
+      const pool = poolOf(this)
+      // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
+      if (!pool) throw new Error('Unable to acquire a connection')
+      try {
+        // 'auto': each statement outside a transaction is routed (reads to replicas) until one needs a session
+        return new SluiceKnexConnection(await pool.acquire({ target: 'auto' }))
+      } catch (error) {
+        throw knexAcquireError(error, this.logger)
+      }
+    }
+
+    /** Gives the connection back; a second release of the same connection is a no-op. */
+    override releaseConnection(connection: unknown): Promise<void> {
+      return releaseConnection(connection)
+    }
+
+    /** Closes the pool (waiting up to `closeTimeoutMillis` for borrowed connections); `knex.initialize()` opens a new one. */
+    override async destroy(callback?: (error?: unknown) => void): Promise<void> {
+      const pool = poolOf(this)
+      setPool(this, undefined)
+      let failure: unknown
+      try {
+        await pool?.close()
+      } catch (error) {
+        failure = error
+      }
+      if (typeof callback === 'function') return callback(failure)
+      if (failure !== undefined) throw failure
+    }
+
+    /** Runs one statement through the lease and leaves the stock driver's answer on `obj.response`. */
+    async _query(connection: unknown, obj: KnexQueryObject): Promise<KnexQueryObject> {
+      if (!obj.sql) throw new Error('The query is empty')
+      const lease = leaseOf(connection)
+      const statement = knexStatement(obj)
+      // a query Knex may cancel must run on a connection it can name: pin one
+      if (obj.cancelOnTimeout && lease instanceof RoutedConnection) await lease.pin()
+      const options = flavor.runOptions(obj.options)
+      const result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
+      flavor.respond(obj, result)
+      return obj
+    }
+
+    /**
+     * Streams rows through the lease into Knex's stream, with backpressure.
+     * A consumer that stops early (break, destroy) ends the statement (the
+     * pool waits for that before it lends the connection again).
+     */
+    _stream(connection: unknown, obj: KnexQueryObject, stream: Writable, options?: Record<string, unknown>): Promise<void> {
+      if (!obj.sql) throw new Error('The query is empty')
+      const lease = leaseOf(connection)
+      const { sql, bindings } = knexStatement(obj)
+      const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options) }), { objectMode: true })
+      // Knex gives a streamed connection back once the stream closes, after the consumer
+      // has seen its end; outside a transaction, give it back as soon as the last row is read
+      if (!(this as { transacting?: boolean }).transacting) rows.once('end', () => void releaseConnection(connection))
+      // destroying `rows` returns its iterator, which ends the statement (closes the cursor)
+      stream.once('close', () => rows.destroy())
+      const done = new Promise<void>((resolve, reject) => {
+        rows.once('error', (error) => {
+          reject(error)
+          stream.destroy(error)
+        })
+        rows.once('close', () => resolve())
+      })
+      rows.pipe(stream)
+      return done
+    }
+
+    /**
+     * Cancels a running statement (`.timeout(ms, { cancel: true })`) the way
+     * stock Knex does: from a one-off driver connection outside the pool,
+     * which must not wait behind a full pool. That connection is not a
+     * Sluice lease, so Knex's cancel runs with the stock `_query`.
+     */
+    override cancelQuery(connection?: unknown): Promise<unknown> {
+      const cancel = Base.prototype.cancelQuery as unknown as (this: Knex.Client, connectionToKill: unknown) => Promise<unknown>
+      const stockQuery = (Base.prototype as unknown as { _query: unknown })._query
+      const stock = Object.create(this, { _query: { value: stockQuery } }) as Knex.Client
+      const lease = leaseOf(connection)
+      return cancel.call(stock, lease instanceof RoutedConnection ? lease.pinnedConnection?.driverConnection : lease.driverConnection)
+    }
+  }
+}
+
+function chunkSize(options: Record<string, unknown> | undefined): number {
+  const size = options?.batchSize ?? options?.highWaterMark
+  return typeof size === 'number' ? size : DEFAULT_CHUNK_SIZE
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError } from '@sluice/core'
+import { mapConnectionSettings } from '../../src/connection-settings.js'
+import { resolveKnexPool } from '../../src/pool-options.js'
+import { arrayRowOptions } from '../../src/sluice-flavor.js'
+
+const KNEX_DEFAULTS = { min: 2, max: 10 }
+
+describe('resolveKnexPool', () => {
+  it("fills in Knex's sizes and 60 s acquire timeout", () => {
+    expect(resolveKnexPool(undefined, undefined, KNEX_DEFAULTS).options).toEqual({ min: 2, max: 10, acquireTimeoutMillis: 60_000 })
+    expect(resolveKnexPool({ max: 1 }, undefined, KNEX_DEFAULTS).options).toMatchObject({ min: 1, max: 1 })
+    expect(resolveKnexPool({ min: 12 }, undefined, KNEX_DEFAULTS).options).toMatchObject({ min: 12, max: 12 })
+  })
+
+  it('takes the smaller of acquireConnectionTimeout and pool.acquireTimeoutMillis', () => {
+    expect(resolveKnexPool({ acquireTimeoutMillis: 5_000 }, 2_000, KNEX_DEFAULTS).options.acquireTimeoutMillis).toBe(2_000)
+    expect(resolveKnexPool({ acquireTimeoutMillis: 1_000 }, 2_000, KNEX_DEFAULTS).options.acquireTimeoutMillis).toBe(1_000)
+    expect(resolveKnexPool({}, 2_000, KNEX_DEFAULTS).options.acquireTimeoutMillis).toBe(2_000)
+    expect(() => resolveKnexPool({}, -1, KNEX_DEFAULTS)).toThrow('Sluice: invalid option acquireConnectionTimeout = -1: must be an integer >= 1')
+  })
+
+  it('renames tarn options and keeps afterCreate, onConnect and createTimeoutMillis for the adapter', () => {
+    const afterCreate = (_c: unknown, done: () => void) => done()
+    const onConnect = () => {}
+    const resolved = resolveKnexPool({ idleTimeoutMillis: 1, reapIntervalMillis: 2, createRetryIntervalMillis: 3, maxConnectionLifetimeMillis: 4, createTimeoutMillis: 5, afterCreate, onConnect, preWarm: false }, undefined, KNEX_DEFAULTS)
+    expect(resolved.options).toEqual({ min: 2, max: 10, acquireTimeoutMillis: 60_000, maxIdleMillis: 1, housekeepingIntervalMillis: 2, createRetryInitialMillis: 3, maxLifetimeMillis: 4, preWarm: false })
+    expect(resolved).toMatchObject({ afterCreate, onConnect, createTimeoutMillis: 5 })
+  })
+
+  it('refuses unknown, unsupported and doubled keys with ConfigErrors that name them', () => {
+    expect(() => resolveKnexPool({ maxPoolSize: 3 }, undefined, KNEX_DEFAULTS)).toThrow(ConfigError)
+    expect(() => resolveKnexPool({ propagateCreateError: false }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.propagateCreateError = false: is not supported on Sluice/)
+    expect(() => resolveKnexPool({ reapIntervalMillis: 1, housekeepingIntervalMillis: 1 }, undefined, KNEX_DEFAULTS)).toThrow(/sets the same option as pool\.reapIntervalMillis/)
+    expect(() => resolveKnexPool({ afterCreate: 'yes' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.afterCreate = "yes": must be a function/)
+    expect(() => resolveKnexPool({ secretKey: 'hunter2' }, undefined, KNEX_DEFAULTS)).not.toThrow(/hunter2/)
+    expect(() => resolveKnexPool([], undefined, KNEX_DEFAULTS)).toThrow(/pool = an array: must be an object/)
+  })
+})
+
+describe('mapConnectionSettings', () => {
+  const NAMES = { host: 'host', port: 'port', user: 'user', password: 'password', database: 'database', connectTimeout: 'connectTimeoutMillis', connectTimeoutMillis: 'connectTimeoutMillis', searchPath: null }
+
+  it('renames keys, reads the hidden password, makes URL ports numbers and drops empty URL parts', () => {
+    const settings: Record<string, unknown> = { host: 'db', port: '3307', user: '', database: 'shop', connectTimeout: 500, searchPath: 'x' }
+    Object.defineProperty(settings, 'password', { value: 'secret', enumerable: false })
+    expect(mapConnectionSettings(settings, NAMES, 'mysql2')).toEqual({ host: 'db', port: 3307, password: 'secret', database: 'shop', connectTimeoutMillis: 500 })
+  })
+
+  it('refuses unknown keys without printing string values, and doubled ones', () => {
+    expect(() => mapConnectionSettings({ pwd: 'hunter2' }, NAMES, 'mysql2')).toThrow('Sluice: invalid option connection.pwd = "<not shown>": is not supported by Sluice\'s mysql2 dialect')
+    expect(() => mapConnectionSettings({ connectTimeout: 1, connectTimeoutMillis: 2 }, NAMES, 'mysql2')).toThrow(/sets the same option as connection\.connectTimeout/)
+  })
+})
+
+describe('arrayRowOptions', () => {
+  it('honours only the rows-as-arrays option and refuses the rest', () => {
+    expect(arrayRowOptions({}, ['rowMode', 'array'])).toBeUndefined()
+    expect(arrayRowOptions({ rowMode: 'array' }, ['rowMode', 'array'])).toEqual({ rowMode: 'array' })
+    expect(arrayRowOptions({ rowsAsArray: false }, ['rowsAsArray', true])).toBeUndefined()
+    expect(() => arrayRowOptions({ nestTables: true }, ['rowsAsArray', true])).toThrow('@sluice/knex: the query option nestTables is not supported')
+    expect(() => arrayRowOptions({ safeIntegers: true })).toThrow(/takes no per-query driver options/)
+  })
+})
