@@ -151,6 +151,12 @@ export interface Dialect<Raw = unknown> {
   classify?(sql: string): StatementKind
   /** Statement-cache figures of one connection, when the dialect caches prepared statements. */
   statementCacheStats?(raw: Raw): StatementCacheStats
+  /**
+   * Sends one statement on a connection while others may still be in flight
+   * there, each with its own Sync, so one failure touches no other
+   * (PostgreSQL's pipeline mode). Used by implicit pipelining.
+   */
+  runPipelined?(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult>
   /** Runs a batch in as few round trips as the protocol allows, reporting every statement's fate. */
   runBatch?(raw: Raw, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]>
   /**

@@ -2,7 +2,7 @@ import knex, { type Knex } from 'knex'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postgres } from '@sluice/core'
-import { SluicePg, sluiceOf } from '../../src/index.js'
+import { SluicePg, sluiceOf, sluicePoolConfig } from '../../src/index.js'
 import { PG_REPLICA_URL, PG_URL } from '../../../../packages/core/test/support/databases.js'
 
 /** Knex on a pool with a real streaming replica (test/services): reads reach it, writes and transactions do not. */
@@ -14,7 +14,7 @@ describe('Knex reads routed to a real PostgreSQL replica', () => {
     db = knex({
       client: SluicePg,
       connection: PG_URL,
-      pool: { min: 1, max: 4, replicas: [postgres({ connectionString: PG_REPLICA_URL, driver: pg })], routing: { replicaCheckIntervalMillis: 100 } },
+      pool: sluicePoolConfig({ min: 1, max: 4, replicas: [postgres({ connectionString: PG_REPLICA_URL, driver: pg })], routing: { replicaCheckIntervalMillis: 100 } }),
     })
     await sluiceOf(db).ready()
     await db.schema.dropTableIfExists('knex_routing')

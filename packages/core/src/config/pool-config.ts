@@ -4,6 +4,7 @@ import type { Clock } from '../util/clock.js'
 import { systemClock } from '../util/clock.js'
 import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
 import { DEFAULTS } from './defaults.js'
+import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from '../pipeline/implicit-pipelining-options.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from '../routing/routing-config.js'
 
 /** A connection just opened, as `onConnect` sees it. */
@@ -71,6 +72,14 @@ export interface PoolOptions {
   /** How reads are routed to `replicas`. */
   routing?: RoutingOptions
   /**
+   * When callers outnumber connections, send autocommit `pool.query()` /
+   * `pool.execute()` statements on connections already busy with such
+   * statements, pipelined, instead of waiting for a free one. `true` for the
+   * defaults, or `{ maxDepth, maxHoldMillis }`. PostgreSQL only (other
+   * dialects ignore it, with a warning). Defaults to off.
+   */
+  implicitPipelining?: ImplicitPipeliningOption
+  /**
    * Runs on every new connection before it is first lent (and again after a
    * `full` reset, which clears what it set up): session settings, type
    * registrations, an ORM's `afterCreate`. If it throws, the connection is
@@ -108,6 +117,7 @@ export interface ResolvedPoolConfig {
   readonly closeTimeoutMillis: number
   readonly replicas: ReadonlyArray<Dialect<any>>
   readonly routing: ResolvedRoutingConfig
+  readonly implicitPipelining: ResolvedImplicitPipelining | undefined
   readonly onConnect: ((connection: NewConnection) => void | Promise<void>) | undefined
   readonly log: LogConfig
   readonly clock: Clock
@@ -119,7 +129,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'onConnect', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -192,6 +202,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     closeTimeoutMillis: millis('closeTimeoutMillis', options.closeTimeoutMillis ?? DEFAULTS.closeTimeoutMillis, 0),
     replicas: checkReplicas(options.replicas, dialect),
     routing: resolveRoutingConfig(options.routing),
+    implicitPipelining: resolveImplicitPipelining(options.implicitPipelining),
     onConnect: checkOnConnect(options.onConnect),
     log: checkLog(options.log ?? ['warn', 'error']),
     clock: options.clock ?? systemClock,

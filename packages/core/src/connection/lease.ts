@@ -88,7 +88,8 @@ export class Lease implements PoolConnection {
       return Promise.reject(error)
     }
     const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
-    const runOptions: RunOptions = options?.rowMode === undefined ? NO_OPTIONS : { rowMode: options.rowMode }
+    const runOptions: RunOptions =
+      options?.rowMode === undefined && options?.prepare === undefined ? NO_OPTIONS : { rowMode: options.rowMode, prepare: options.prepare }
     return this.entry.run((raw) => this.#runOn(raw, sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
   }
 

@@ -65,6 +65,7 @@ export class Pipeline {
   #nextIndex = 0
   #closed = false
   #closing: Promise<BatchReport> | undefined
+  readonly #roomWaiters: Array<() => void> = []
 
   /** @internal created by `pool.pipeline()` */
   constructor(host: PipelineHost, options?: PipelineOptions) {
@@ -89,7 +90,7 @@ export class Pipeline {
   add<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<BatchItemResult<Row>> {
     const refusal = this.#refusal(sql)
     if (refusal !== undefined) return Promise.reject(refusal)
-    const full = this.#waiting.length > 0 || this.#accepted() >= this.options.maxQueueSize
+    const full = this.#full()
     if (full && this.options.onFull === 'error') return Promise.reject(new PipelineFullError(this.options.maxQueueSize))
     const item = createItem(this.#nextIndex++, sql, params)
     this.#unreported.push(item)
@@ -122,13 +123,10 @@ export class Pipeline {
     return this.#closing
   }
 
-  /** Resolves once `add()` would not have to wait for room. */
-  async waitForRoom(): Promise<void> {
-    while (this.#waiting.length > 0 || this.#accepted() >= this.options.maxQueueSize) {
-      const oldest = this.#queue[0] ?? this.#waiting[0]
-      if (oldest === undefined) return
-      await oldest.settled
-    }
+  /** Resolves once `add()` would not have to wait for room (for producers that do not await each `add()`). */
+  waitForRoom(): Promise<void> {
+    if (!this.#full()) return Promise.resolve()
+    return new Promise((resolve) => this.#roomWaiters.push(resolve))
   }
 
   #refusal(sql: string): Error | undefined {
@@ -146,6 +144,10 @@ export class Pipeline {
 
   #accepted(): number {
     return this.#queue.length + this.#inFlight
+  }
+
+  #full(): boolean {
+    return this.#waiting.length > 0 || this.#accepted() >= this.options.maxQueueSize
   }
 
   /** Starts every batch that may start now, then keeps the flush timer right. */
@@ -214,6 +216,7 @@ export class Pipeline {
       for (const item of [...this.#queue.splice(0), ...this.#waiting.splice(0)]) settle(item, { status: 'not-run' }, failed.index, failure)
     }
     this.#admit()
+    if (!this.#full()) for (const resolve of this.#roomWaiters.splice(0)) resolve()
     this.#pump()
   }
 

@@ -24,7 +24,7 @@ import { ReplicaNode } from '../routing/replica-node.js'
 import { RoutedConnection } from '../routing/routed-connection.js'
 import { Router, type RoutingStats } from '../routing/router.js'
 import { WaiterQueue, type Waiter } from './waiter-queue.js'
-import { ImplicitPipeliner, type ImplicitPipelinerHost, type ImplicitPipeliningPoolOption } from '../pipeline/implicit-pipeliner.js'
+import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import { Pipeline } from '../pipeline/pipeline.js'
 import type { PipelineOptions } from '../pipeline/pipeline-options.js'
 
@@ -117,11 +117,9 @@ export class Pool {
   #closePromise: Promise<void> | undefined
   #drained: (() => void) | undefined
 
-  constructor(options: PoolOptions & ImplicitPipeliningPoolOption) {
+  constructor(options: PoolOptions) {
     const warnings: string[] = []
-    // implicitPipelining is the pipeliner's to validate (see pipeline/implicit-pipeliner.ts)
-    const { implicitPipelining, ...poolOptions } = options
-    this.config = resolvePoolConfig(poolOptions, (message) => warnings.push(message))
+    this.config = resolvePoolConfig(options, (message) => warnings.push(message))
     this.#dialect = this.config.dialect
     this.#clock = this.config.clock
     this.#log = createLogger(this.config.log, this.config.name)
@@ -160,7 +158,7 @@ export class Pool {
       waiting: () => this.#waiters.size,
       closed: () => this.#closed,
     }
-    this.#pipeliner = ImplicitPipeliner.create(this.#pipelineHost, implicitPipelining)
+    this.#pipeliner = ImplicitPipeliner.create(this.#pipelineHost, this.config.implicitPipelining)
   }
 
   on<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
@@ -875,6 +873,6 @@ function errorMessage(error: unknown): string {
 }
 
 /** Creates a pool. Validates the options now; connects lazily (or at `ready()`). */
-export function createPool(options: PoolOptions & ImplicitPipeliningPoolOption): Pool {
+export function createPool(options: PoolOptions): Pool {
   return new Pool(options)
 }

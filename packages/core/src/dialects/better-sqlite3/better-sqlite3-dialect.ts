@@ -43,6 +43,8 @@ import { loadDriver } from '../../util/load-driver.js'
 import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
+import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
+import { runSqliteBatch } from './better-sqlite3-batch.js'
 import { type WriteLock, releaseWriteLock, retainWriteLock } from './write-lock.js'
 
 // the driver's own message for a closed handle; reused for a lock wait cut short by close()
@@ -101,7 +103,8 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   }
 
   async ping(db: SqliteDatabase, sql: string): Promise<void> {
-    await this.run(db, sql, undefined, {})
+    // health checks stay out of the statement cache and its figures
+    await this.run(db, sql, undefined, { prepare: false })
   }
 
   /**
@@ -165,6 +168,17 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    */
   stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     return this.#rows(db, sql, params ?? [], Math.max(1, Math.floor(options.chunkSize) || 1))
+  }
+
+  /** Runs a batch in one transaction, under the write lock for all of it (see `better-sqlite3-batch.ts`). */
+  runBatch(db: SqliteDatabase, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
+    return runSqliteBatch(batch, mode, {
+      run: (sql, params) => this.run(db, sql, params, {}),
+      inTransaction: () => db.inTransaction,
+      isFatal: (error) => this.isFatal(error),
+      // a read-only handle cannot take the RESERVED lock of BEGIN IMMEDIATE
+      beginStatement: this.#config.readonly ? 'BEGIN' : this.beginStatement,
+    })
   }
 
   /** Drops this pool's use of the file's write lock; the entry goes with the last pool on the file. */

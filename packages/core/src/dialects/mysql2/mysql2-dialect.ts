@@ -17,6 +17,8 @@ import { gtidReached, lagFromSlaveStatus, REPLAY_POSITION_SQL, WRITE_POSITION_SQ
 import { connectionLostError, streamMysql2Rows } from './mysql2-row-stream.js'
 import { Mysql2SessionState } from './mysql2-session-state.js'
 import { Mysql2StatementCache } from './mysql2-statement-cache.js'
+import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
+import { runMysql2Batch } from './mysql2-batch.js'
 
 /** How long `close()` waits for a polite QUIT before it destroys the socket. */
 const CLOSE_TIMEOUT_MILLIS = 2_000
@@ -64,14 +66,15 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
         resolve(toQueryResult(result, fields, session))
       }
       const rowsAsArray = options.rowMode === 'array'
-      if (this.#statements.wants(params, options)) this.#statements.execute(raw, sql, params, rowsAsArray, done)
+      if (this.#statements.wants(params, options)) this.#statements.execute(raw, { sql, params, rowsAsArray }, done)
       // mysql2 binds `?` placeholders itself (escaping each value); we never splice
       else raw.query({ sql, values: params as unknown[] | undefined, rowsAsArray }, done)
     })
   }
 
   async ping(raw: Mysql2Connection, sql: string): Promise<void> {
-    await this.run(raw, sql, undefined, {})
+    // health checks stay out of the statement cache and its figures
+    await this.run(raw, sql, undefined, { prepare: false })
   }
 
   async reset(raw: Mysql2Connection, options: { readonly full: boolean }): Promise<void> {
@@ -167,6 +170,15 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
 
   stream(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     return streamMysql2Rows(raw, sql, params, options.chunkSize, this.#sessions.get(raw))
+  }
+
+  /** Runs a batch back to back, runs of same-shape INSERTs folded into multi-row INSERTs (see `mysql2-batch.ts`). */
+  runBatch(raw: Mysql2Connection, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
+    return runMysql2Batch(batch, mode, {
+      run: (sql, params) => this.run(raw, sql, params, {}),
+      inTransaction: () => this.inTransaction(raw),
+      isFatal: (error) => this.isFatal(error),
+    })
   }
 
   #loadDriver(): Promise<Mysql2Module> {

@@ -9,6 +9,21 @@ interface StatementKey {
   readonly rowsAsArray: boolean
 }
 
+/** One statement the dialect runs from the cache. @internal */
+export interface CachedStatement {
+  readonly sql: string
+  readonly params: readonly unknown[] | undefined
+  readonly rowsAsArray: boolean
+}
+
+/** One execution in flight. */
+interface Call {
+  readonly connection: Mysql2PreparingConnection
+  readonly key: StatementKey
+  readonly values: unknown[]
+  readonly callback: Mysql2QueryCallback
+}
+
 /**
  * The prepared-statement calls of a mysql2 `Connection` (callback API). Typed
  * here rather than in the driver subset, which only the text protocol needs.
@@ -67,19 +82,18 @@ export class Mysql2StatementCache {
     return options.prepare === true || params === undefined || params.every(isScalar)
   }
 
-  /** Runs `sql` as a cached prepared statement; `callback` gets what `query()` would pass. */
-  execute(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, rowsAsArray: boolean, callback: Mysql2QueryCallback): void {
-    const connection = raw as unknown as Mysql2PreparingConnection
+  /** Runs a statement as a cached prepared statement; `callback` gets what `query()` would pass. */
+  execute(raw: Mysql2Connection, statement: CachedStatement, callback: Mysql2QueryCallback): void {
     const cache = this.#cacheOf(raw)
-    const key: StatementKey = { sql, rowsAsArray }
-    // mysql2's query() writes undefined as NULL; its execute() would throw
-    const values = (params ?? []).map((value) => (value === undefined ? null : value))
-    const id = cacheKey(key)
-    if (cache.get(id) !== undefined) {
-      run(connection, { ...key, values }, callback, () => this.#prepareAndRun(connection, cache, key, values, callback))
-      return
+    const call: Call = {
+      connection: raw as unknown as Mysql2PreparingConnection,
+      key: { sql: statement.sql, rowsAsArray: statement.rowsAsArray },
+      // mysql2's query() writes undefined as NULL; its execute() would throw
+      values: (statement.params ?? []).map((value) => (value === undefined ? null : value)),
+      callback,
     }
-    this.#prepareAndRun(connection, cache, key, values, callback)
+    if (cache.get(cacheKey(call.key)) !== undefined) run(call, () => this.#prepareAndRun(cache, call))
+    else this.#prepareAndRun(cache, call)
   }
 
   stats(raw: Mysql2Connection): StatementCacheStats {
@@ -91,13 +105,14 @@ export class Mysql2StatementCache {
     this.#caches.get(raw)?.clear()
   }
 
-  #prepareAndRun(connection: Mysql2PreparingConnection, cache: LruCache<string, StatementKey>, key: StatementKey, values: unknown[], callback: Mysql2QueryCallback): void {
+  #prepareAndRun(cache: LruCache<string, StatementKey>, call: Call): void {
+    const { connection, key, values, callback } = call
     const id = cacheKey(key)
     // evicts first: the server never holds more than the capacity
     cache.set(id, key)
     connection.prepare(key, (error) => {
       if (error === null) {
-        run(connection, { ...key, values }, callback, undefined)
+        run(call, undefined)
         return
       }
       cache.delete(id)
@@ -119,17 +134,18 @@ export class Mysql2StatementCache {
 }
 
 /** Executes; on ER_NEED_REPREPARE closes the statement and calls `again` once. */
-function run(connection: Mysql2PreparingConnection, options: StatementKey & { values: unknown[] }, callback: Mysql2QueryCallback, again: (() => void) | undefined): void {
+function run(call: Call, again: (() => void) | undefined): void {
+  const { connection, key, values, callback } = call
   const done: Mysql2QueryCallback = (error, result, fields) => {
     if (error !== null && again !== undefined && errno(error) === ER_NEED_REPREPARE) {
-      connection.unprepare(options)
+      connection.unprepare(key)
       again()
       return
     }
     callback(error, result, fields)
   }
   try {
-    connection.execute(options, done)
+    connection.execute({ ...key, values }, done)
   } catch (error) {
     // mysql2 validates values synchronously (a function, say)
     callback(error instanceof Error ? error : new Error(String(error)), undefined)

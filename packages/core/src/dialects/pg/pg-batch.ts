@@ -36,10 +36,9 @@ import {
 
 const SAVEPOINT = 'sluice_batch'
 
-/** What a batch needs besides the client: pg's own value mapping, and what counts as fatal. */
+/** What a batch needs besides the client: pg's own value mapping. */
 export interface PgBatchDriver {
   readonly prepareValue: (value: unknown) => unknown
-  readonly isFatal: (error: unknown) => boolean
 }
 
 /** True when `client` exposes the protocol connection a pipeline writes to (not pg-native). */
@@ -58,12 +57,12 @@ export async function runPgBatch(
   const inTransaction = transactionOpen(client)
   switch (mode) {
     case 'independent':
-      return inTransaction ? independentInTransaction(client, prepared, driver) : independent(client, prepared, driver)
+      return inTransaction ? independentInTransaction(client, prepared) : independent(client, prepared)
     case 'transactional':
-      return transactional(client, prepared, driver, inTransaction)
+      return transactional(client, prepared, inTransaction)
     case 'sequential':
       // one statement needs no savepoints: its own implicit transaction is the same thing
-      return prepared.length === 1 && !inTransaction ? independent(client, prepared, driver) : sequential(client, prepared, driver, inTransaction)
+      return prepared.length === 1 && !inTransaction ? independent(client, prepared) : sequential(client, prepared, inTransaction)
   }
 }
 
@@ -78,17 +77,17 @@ function prepare(statement: BatchStatement, prepareValue: (value: unknown) => un
   }
 }
 
-async function independent(client: PgPipelineClient, prepared: readonly Prepared[], driver: PgBatchDriver): Promise<BatchOutcome[]> {
+async function independent(client: PgPipelineClient, prepared: readonly Prepared[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = prepared.map((p) => ('error' in p ? { status: 'error', error: p.error } : { status: 'not-run' }))
   const segments: PipelineSegment[] = []
   prepared.forEach((p, i) => {
     if ('values' in p) segments.push({ steps: [userStep(p, (outcome) => (outcomes[i] = toOutcome(outcome)))] })
   })
-  await roundTrip(client, segments, driver)
+  await roundTrip(client, segments)
   return outcomes
 }
 
-async function independentInTransaction(client: PgPipelineClient, prepared: readonly Prepared[], driver: PgBatchDriver): Promise<BatchOutcome[]> {
+async function independentInTransaction(client: PgPipelineClient, prepared: readonly Prepared[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = []
   for (const p of prepared) {
     if ('error' in p) {
@@ -96,15 +95,15 @@ async function independentInTransaction(client: PgPipelineClient, prepared: read
       continue
     }
     let outcome = { kind: 'skipped' } as StepOutcome
-    await roundTrip(client, [{ steps: [internalStep(`SAVEPOINT ${SAVEPOINT}`), userStep(p, (o) => (outcome = o)), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`)] }], driver)
+    await roundTrip(client, [{ steps: [internalStep(`SAVEPOINT ${SAVEPOINT}`), userStep(p, (o) => (outcome = o)), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`)] }])
     outcomes.push(toOutcome(outcome))
     if (outcome.kind === 'error' && outcome.fatal) return fillFatal(outcomes, prepared.length, outcome.error)
-    if (outcome.kind !== 'ok') await rollBackToSavepoint(client, driver)
+    if (outcome.kind !== 'ok') await rollBackToSavepoint(client)
   }
   return outcomes
 }
 
-async function transactional(client: PgPipelineClient, prepared: readonly Prepared[], driver: PgBatchDriver, inTransaction: boolean): Promise<BatchOutcome[]> {
+async function transactional(client: PgPipelineClient, prepared: readonly Prepared[], inTransaction: boolean): Promise<BatchOutcome[]> {
   const unmappable = prepared.findIndex((p) => 'error' in p)
   if (unmappable !== -1) {
     // nothing is sent: the batch would fail at this statement anyway
@@ -113,23 +112,23 @@ async function transactional(client: PgPipelineClient, prepared: readonly Prepar
   const results: StepOutcome[] = []
   const frame = frameSteps(inTransaction)
   const steps = [frame.open, ...prepared.map((p, i) => userStep(p as Extract<Prepared, { values: unknown }>, (o) => (results[i] = o))), frame.close]
-  await roundTrip(client, [{ steps }], driver)
+  await roundTrip(client, [{ steps }])
   const failedAt = results.findIndex((o) => o?.kind !== 'ok')
   const closeFailure = frame.failure()
   if (failedAt === -1 && closeFailure === undefined) return results.map(toOutcome)
   if (failedAt === -1 || results[failedAt]!.kind === 'skipped') {
     // every statement ran, and then COMMIT (or the frame itself) failed: none of it persisted
     const error = closeFailure ?? frame.openFailure()
-    await settleTransaction(client, driver, inTransaction)
+    await settleTransaction(client, inTransaction)
     return prepared.map(() => ({ status: 'error', error }))
   }
   const failure = results[failedAt] as Extract<StepOutcome, { kind: 'error' }>
   if (failure.fatal) return fillFatal([], prepared.length, failure.error)
-  await settleTransaction(client, driver, inTransaction)
+  await settleTransaction(client, inTransaction)
   return prepared.map((_, i) => (i === failedAt ? { status: 'error', error: failure.error } : { status: 'rolled-back' }))
 }
 
-async function sequential(client: PgPipelineClient, prepared: readonly Prepared[], driver: PgBatchDriver, inTransaction: boolean): Promise<BatchOutcome[]> {
+async function sequential(client: PgPipelineClient, prepared: readonly Prepared[], inTransaction: boolean): Promise<BatchOutcome[]> {
   const unmappable = prepared.findIndex((p) => 'error' in p)
   const sent = unmappable === -1 ? prepared : prepared.slice(0, unmappable)
   const results: StepOutcome[] = []
@@ -139,19 +138,19 @@ async function sequential(client: PgPipelineClient, prepared: readonly Prepared[
     steps.push(internalStep(`SAVEPOINT ${SAVEPOINT}`), userStep(p as Extract<Prepared, { values: unknown }>, (o) => (results[i] = o)), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`))
   })
   steps.push(frame.close)
-  if (sent.length > 0) await roundTrip(client, [{ steps }], driver)
+  if (sent.length > 0) await roundTrip(client, [{ steps }])
   const failedAt = results.findIndex((o) => o?.kind !== 'ok')
   let failure: StepOutcome | undefined = failedAt === -1 ? undefined : results[failedAt]
   if (failure?.kind === 'error' && failure.fatal) return fillFatal([], prepared.length, failure.error)
   const frameError = frame.openFailure() ?? (failure === undefined ? frame.failure() : undefined)
   if (frameError !== undefined) {
     // BEGIN or the final COMMIT failed: nothing of the batch persisted
-    await settleTransaction(client, driver, inTransaction)
+    await settleTransaction(client, inTransaction)
     return prepared.map(() => ({ status: 'error', error: frameError }))
   }
   if (failure !== undefined && failedAt !== -1) {
     // keep what ran before the failure, then commit it
-    const keepError = await keepBeforeFailure(client, driver, inTransaction)
+    const keepError = await keepBeforeFailure(client, inTransaction)
     if (keepError !== undefined) return prepared.map(() => ({ status: 'error', error: keepError }))
   }
   if (failure === undefined && unmappable !== -1) failure = { kind: 'error', error: (prepared[unmappable] as { error: unknown }).error, fatal: false }
@@ -178,39 +177,36 @@ function frameSteps(inTransaction: boolean): { open: PipelineStep; close: Pipeli
 }
 
 /** After a failure inside the frame: ROLLBACK (or back to the frame's savepoint). */
-async function settleTransaction(client: PgPipelineClient, driver: PgBatchDriver, inTransaction: boolean): Promise<void> {
+async function settleTransaction(client: PgPipelineClient, inTransaction: boolean): Promise<void> {
   const steps = inTransaction
     ? [internalStep(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}_tx`), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}_tx`)]
     : transactionOpen(client) || client.getTransactionStatus === undefined
       ? [internalStep('ROLLBACK')]
       : []
-  if (steps.length > 0) await roundTrip(client, [{ steps }], driver)
+  if (steps.length > 0) await roundTrip(client, [{ steps }])
 }
 
 /** Sequential after a failure: undo only the failed statement, then commit the ones before it. */
-async function keepBeforeFailure(client: PgPipelineClient, driver: PgBatchDriver, inTransaction: boolean): Promise<unknown> {
+async function keepBeforeFailure(client: PgPipelineClient, inTransaction: boolean): Promise<unknown> {
   let failure: unknown
   const note = (o: StepOutcome): void => {
     if (o.kind === 'error' && failure === undefined) failure = o.error
   }
   const close = inTransaction ? `RELEASE SAVEPOINT ${SAVEPOINT}_tx` : 'COMMIT'
-  await roundTrip(
-    client,
-    [{ steps: [internalStep(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, note), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`, note), internalStep(close, note)] }],
-    driver,
-  )
-  if (failure !== undefined) await settleTransaction(client, driver, inTransaction)
+  const steps = [internalStep(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`, note), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`, note), internalStep(close, note)]
+  await roundTrip(client, [{ steps }])
+  if (failure !== undefined) await settleTransaction(client, inTransaction)
   return failure
 }
 
-async function rollBackToSavepoint(client: PgPipelineClient, driver: PgBatchDriver): Promise<void> {
-  await roundTrip(client, [{ steps: [internalStep(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`)] }], driver)
+async function rollBackToSavepoint(client: PgPipelineClient): Promise<void> {
+  await roundTrip(client, [{ steps: [internalStep(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`), internalStep(`RELEASE SAVEPOINT ${SAVEPOINT}`)] }])
 }
 
 /** Writes `segments` at once and waits for the last ReadyForQuery (or the fatal error that ends them). */
-export function roundTrip(client: PgPipelineClient, segments: readonly PipelineSegment[], driver: PgBatchDriver): Promise<void> {
+export function roundTrip(client: PgPipelineClient, segments: readonly PipelineSegment[]): Promise<void> {
   if (segments.length === 0) return Promise.resolve()
-  const pipeline = new PgPipelineQuery(client, segments, driver.isFatal)
+  const pipeline = new PgPipelineQuery(client, segments)
   client.query(pipeline)
   return pipeline.finished
 }

@@ -42,7 +42,7 @@ export function runPipelined(
     }
     const segment = { steps: [{ text: sql, values, describe: true, rowMode: options.rowMode ?? 'object', settle }] }
     if (open.get(client)?.append(segment) === true) return
-    const pipeline = new PgPipelineQuery(client, [segment], driver.isFatal)
+    const pipeline = new PgPipelineQuery(client, [segment])
     open.set(client, pipeline)
     void pipeline.finished.then(() => {
       if (open.get(client) === pipeline) open.delete(client)

@@ -94,7 +94,6 @@ interface Running {
 
 export class PgPipelineQuery {
   readonly #client: PgPipelineClient
-  readonly #isFatal: (error: unknown) => boolean
   readonly #unsent: PipelineSegment[] = []
   readonly #running: Running[] = []
   readonly #finished: Promise<void>
@@ -105,9 +104,8 @@ export class PgPipelineQuery {
   #corked = false
   #done = false
 
-  constructor(client: PgPipelineClient, segments: readonly PipelineSegment[], isFatal: (error: unknown) => boolean) {
+  constructor(client: PgPipelineClient, segments: readonly PipelineSegment[]) {
     this.#client = client
-    this.#isFatal = isFatal
     this.#unsent.push(...segments)
     this.#finished = new Promise((resolve) => (this.#resolveFinished = resolve))
   }
@@ -195,8 +193,10 @@ export class PgPipelineQuery {
   handleError(error: unknown): void {
     if (this.#done) return
     const running = this.#running[0]
-    // pg hands socket failures to the active query too; those, and a FATAL from the server, end everything
-    if (running === undefined || this.#isFatal(error) || !isServerError(error)) {
+    // pg hands socket failures to the active query too; those, and a FATAL from the server, end everything.
+    // any other ErrorResponse leaves the protocol in step (the server skips to the Sync), even when
+    // the dialect would not reuse the connection after it (08P01 for a parameter count mismatch)
+    if (running === undefined || endsSession(error)) {
       this.#failAll(error)
       return
     }
@@ -348,7 +348,8 @@ function settleAll(running: Running): void {
   }
 }
 
-/** An ErrorResponse from the server (pg's `DatabaseError`), not a socket or client failure. */
-function isServerError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && typeof (error as { severity?: unknown }).severity === 'string'
+/** Anything but a server ErrorResponse of severity ERROR: a socket or client failure, or FATAL/PANIC. */
+function endsSession(error: unknown): boolean {
+  const severity = typeof error === 'object' && error !== null ? (error as { severity?: unknown }).severity : undefined
+  return typeof severity !== 'string' || severity === 'FATAL' || severity === 'PANIC'
 }

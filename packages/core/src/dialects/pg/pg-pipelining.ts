@@ -35,5 +35,5 @@ export function pgRunPipelined(raw: unknown, sql: string, params: readonly unkno
 function batchDriver(host: PgPipeliningHost): PgBatchDriver | undefined {
   const prepareValue = (host.driver as { utils?: { prepareValue?: unknown } } | undefined)?.utils?.prepareValue
   if (typeof prepareValue !== 'function') return undefined
-  return { prepareValue: prepareValue as (value: unknown) => unknown, isFatal: host.isFatal }
+  return { prepareValue: prepareValue as (value: unknown) => unknown }
 }

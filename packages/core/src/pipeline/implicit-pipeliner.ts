@@ -1,0 +1,178 @@
+import type { Lease } from '../connection/lease.js'
+import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
+import type { Dialect, QueryResult, RunOptions } from '../dialect.js'
+import { QueryTimeoutError } from '../errors/query-timeout-error.js'
+import { tokenize } from '../sql/tokenize.js'
+import { transactionEffect } from '../sql/transaction-effect.js'
+import { withTimeout } from '../util/with-timeout.js'
+import type { PipelineHost } from './pipeline-host.js'
+import type { ResolvedImplicitPipelining } from './implicit-pipelining-options.js'
+
+/** What the pipeliner needs beyond a pipeline's host: how busy the pool is. */
+export interface ImplicitPipelinerHost extends PipelineHost {
+  /** Connections lent or held plus acquires waiting (`pool.load()`). */
+  load(): number
+  /** Acquires waiting in the pool's queue. */
+  waiting(): number
+  closed(): boolean
+}
+
+/** One borrowed connection running pipelined autocommit statements; joinable while its acquire still waits. */
+class Pipe {
+  /** Set once the pool lent the connection. */
+  lease: Lease | undefined
+  readonly ready: Promise<Lease>
+  readonly openedAt: number
+  inFlight = 0
+  accepting = true
+
+  constructor(ready: Promise<Lease>, openedAt: number) {
+    this.ready = ready
+    this.openedAt = openedAt
+  }
+}
+
+/**
+ * Implicit pipelining for `pool.query()` / `pool.execute()`.
+ *
+ * Every eligible statement runs on a connection the pipeliner borrowed
+ * through the pool's own `acquire()` (a "pipe"). While the pool is saturated
+ * (no idle connection and no room to open one), a new statement joins the
+ * least busy pipe instead of queueing for a connection, up to `maxDepth` in
+ * flight per pipe. Only the pipeliner's own connections are ever joined:
+ * never one lent to a caller, and never one in a transaction, since only
+ * autocommit statements (no BEGIN/COMMIT/ROLLBACK, a single statement) run
+ * on pipes. A pipe goes back to the pool when its last statement settles; it
+ * stops taking statements after `maxHoldMillis`, after a fatal error or a
+ * timeout, and while other callers wait for a connection, so that it drains.
+ *
+ * @internal
+ */
+export class ImplicitPipeliner {
+  readonly #host: ImplicitPipelinerHost
+  readonly #dialect: Dialect<any> & Required<Pick<Dialect<any>, 'runPipelined'>>
+  readonly #options: ResolvedImplicitPipelining
+  readonly #pipes = new Set<Pipe>()
+  /** Acquires this pipeliner has waiting in the pool's queue. */
+  #acquiring = 0
+
+  private constructor(host: ImplicitPipelinerHost, dialect: Dialect<any> & Required<Pick<Dialect<any>, 'runPipelined'>>, options: ResolvedImplicitPipelining) {
+    this.#host = host
+    this.#dialect = dialect
+    this.#options = options
+  }
+
+  /** A pipeliner for `option`, or `undefined` when it is off or the dialect cannot pipeline. */
+  static create(host: ImplicitPipelinerHost, options: ResolvedImplicitPipelining | undefined): ImplicitPipeliner | undefined {
+    if (options === undefined) return undefined
+    const dialect = host.dialect as Dialect<any>
+    if (typeof dialect.runPipelined !== 'function') {
+      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`)
+      return undefined
+    }
+    return new ImplicitPipeliner(host, dialect as Dialect<any> & Required<Pick<Dialect<any>, 'runPipelined'>>, options)
+  }
+
+  /** Runs `sql` pipelined, or returns `undefined` when it must take the ordinary path. */
+  run(sql: string, params: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult> | undefined {
+    if (this.#host.closed() || !eligible(sql, options)) return undefined
+    const runOptions: RunOptions = options?.rowMode === undefined ? {} : { rowMode: options.rowMode }
+    const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
+    const pipe = (this.#saturated() ? this.#pickPipe() : undefined) ?? this.#openPipe()
+    return this.#send(pipe, sql, params, runOptions, timeoutMillis)
+  }
+
+  /** No idle connection, no room to open one, and nobody else waiting for one. */
+  #saturated(): boolean {
+    const host = this.#host
+    return host.load() >= host.maxConnections && host.waiting() <= this.#acquiring
+  }
+
+  #pickPipe(): Pipe | undefined {
+    const now = this.#host.clock.now()
+    let best: Pipe | undefined
+    for (const pipe of this.#pipes) {
+      if (!pipe.accepting) continue
+      const entry = pipe.lease?.entry
+      if (entry?.brokenBy !== undefined || now >= (entry?.expiresAt ?? Infinity) || now - pipe.openedAt >= this.#options.maxHoldMillis) {
+        pipe.accepting = false
+        continue
+      }
+      if (pipe.inFlight < this.#options.maxDepth && (best === undefined || pipe.inFlight < best.inFlight)) best = pipe
+    }
+    return best
+  }
+
+  /** A pipe for a connection being acquired: statements may join it before the pool lends it. */
+  #openPipe(): Pipe {
+    this.#acquiring++
+    const pipe = new Pipe(
+      this.#host.acquire().finally(() => this.#acquiring--),
+      this.#host.clock.now(),
+    )
+    pipe.ready.then(
+      (lease) => (pipe.lease = lease),
+      () => {
+        // every statement that joined it fails with the acquire's error (timeout, pool closed)
+        pipe.accepting = false
+        this.#pipes.delete(pipe)
+      },
+    )
+    this.#pipes.add(pipe)
+    return pipe
+  }
+
+  async #send(pipe: Pipe, sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
+    pipe.inFlight++
+    try {
+      const entry = (pipe.lease ?? (await pipe.ready)).entry
+      return await this.#runOn(pipe, entry, sql, params, options, timeoutMillis)
+    } finally {
+      if (--pipe.inFlight === 0) this.#closePipe(pipe)
+    }
+  }
+
+  async #runOn(pipe: Pipe, entry: Lease['entry'], sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
+    const { clock, counters } = this.#host
+    const started = clock.now()
+    try {
+      const running = this.#dialect.runPipelined(entry.raw, sql, params, options)
+      const result = timeoutMillis > 0 ? await withTimeout(running, timeoutMillis, clock, () => new QueryTimeoutError(entry.id, timeoutMillis)) : await running
+      counters.queryTime.record(clock.now() - started)
+      return result
+    } catch (error) {
+      counters.queryTime.record(clock.now() - started)
+      counters.queryErrors++
+      // a timed-out statement may still run and holds up those behind it: drain, then close the connection
+      if (error instanceof QueryTimeoutError || this.#dialect.isFatal(error)) {
+        entry.markBroken(error instanceof Error ? error : new Error(String(error)))
+        pipe.accepting = false
+      }
+      throw error
+    }
+  }
+
+  #closePipe(pipe: Pipe): void {
+    this.#pipes.delete(pipe)
+    // the pool closes it if it was marked broken, and resets it if a transaction were somehow open
+    if (pipe.lease !== undefined && !pipe.lease.released) pipe.lease.release()
+  }
+}
+
+/** Autocommit, single-statement, and not asking for a prepared statement. */
+function eligible(sql: string, options: ExecuteOptions | undefined): boolean {
+  if (typeof sql !== 'string' || options?.prepare === true) return false
+  if (transactionEffect(sql) !== 'none') return false
+  return sql.indexOf(';') === -1 || !hasSecondStatement(sql)
+}
+
+function hasSecondStatement(sql: string): boolean {
+  const tokens = tokenize(sql, { backslashEscapes: false })
+  let ended = false
+  for (const token of tokens) {
+    if (token.kind === 'unterminated') return true
+    if (token.kind === 'punct' && token.text === ';') ended = true
+    else if (ended) return true
+  }
+  return false
+}
