@@ -1,0 +1,5 @@
+export { createSluiceMysql2Client, drizzle, type SluiceMysql2ClientConfig, type SluiceMysql2Config, type SluiceMysql2Connection } from './driver.js'
+export { SluiceMysql2Pool } from './sluice-mysql2-pool.js'
+export { SluiceMysql2PoolConnection, type Mysql2IteratorSource } from './sluice-mysql2-pool-connection.js'
+export { drizzleTypeCast } from './mysql2-type-cast.js'
+export { sluiceOf } from '../sluice-of.js'

@@ -1,0 +1,6 @@
+export { createSluicePgClient, drizzle, type SluiceNodePgConfig, type SluicePgClientConfig, type SluicePgConnection } from './driver.js'
+export type { SluicePgPool } from './sluice-pg-pool.js'
+export { SluicePgPoolClient } from './sluice-pg-pool-client.js'
+export { drizzleTypeParsers } from './pg-type-parsers.js'
+export type { PgDriver, PgTypeParsers } from './pg-driver-types.js'
+export { sluiceOf } from '../sluice-of.js'
