@@ -142,6 +142,12 @@ export interface Dialect<Raw = unknown> {
    * empty database). The pool clamps `max` to it with a warning.
    */
   readonly maxConnections?: number
+  /**
+   * True when the data lives in the connection itself (in-memory SQLite):
+   * closing it loses the database, so the pool never retires it for age or
+   * idleness, only when it is broken.
+   */
+  readonly dataLivesInConnection?: boolean
   /** The statement `pool.transaction()` opens a transaction with. Defaults to `BEGIN`. */
   readonly beginStatement?: string
   /**

@@ -178,6 +178,11 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     throw new ConfigError('createRetryMaxMillis', createRetryMaxMillis, `must be at least createRetryInitialMillis (${createRetryInitialMillis})`)
   }
 
+  // an in-memory database dies with its connection: recycling it by age or idleness would lose the data
+  const keepConnection = dialect.dataLivesInConnection === true
+  if (keepConnection && ((options.maxLifetimeMillis ?? 0) > 0 || (options.maxIdleMillis ?? 0) > 0)) {
+    warn(`${dialect.description} keeps its data in the connection: maxLifetimeMillis and maxIdleMillis are ignored`)
+  }
   return Object.freeze({
     dialect,
     name,
@@ -191,8 +196,8 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     healthCheckQuery,
     healthCheckTimeoutMillis: millis('healthCheckTimeoutMillis', options.healthCheckTimeoutMillis ?? DEFAULTS.healthCheckTimeoutMillis, 1),
     healthCheckSlowMillis: millis('healthCheckSlowMillis', options.healthCheckSlowMillis ?? DEFAULTS.healthCheckSlowMillis, 1),
-    maxLifetimeMillis: millis('maxLifetimeMillis', options.maxLifetimeMillis ?? DEFAULTS.maxLifetimeMillis, 0),
-    maxIdleMillis: millis('maxIdleMillis', options.maxIdleMillis ?? DEFAULTS.maxIdleMillis, 0),
+    maxLifetimeMillis: keepConnection ? 0 : millis('maxLifetimeMillis', options.maxLifetimeMillis ?? DEFAULTS.maxLifetimeMillis, 0),
+    maxIdleMillis: keepConnection ? 0 : millis('maxIdleMillis', options.maxIdleMillis ?? DEFAULTS.maxIdleMillis, 0),
     leakDetectionThresholdMillis: millis('leakDetectionThresholdMillis', options.leakDetectionThresholdMillis ?? DEFAULTS.leakDetectionThresholdMillis, 0),
     queryTimeoutMillis: millis('queryTimeoutMillis', options.queryTimeoutMillis ?? DEFAULTS.queryTimeoutMillis, 0),
     resetOnRelease,

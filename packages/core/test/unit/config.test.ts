@@ -54,3 +54,13 @@ describe('configuration', () => {
     expect(warnings).toEqual(['warn: sluice: max 5 exceeds what stub://test supports; using 1'])
   })
 })
+
+describe('a dialect whose data lives in the connection', () => {
+  it('is never recycled for age or idleness, with a warning when asked to', () => {
+    const warnings: string[] = []
+    const memory = Object.assign(new StubDialect(), { maxConnections: 1, dataLivesInConnection: true })
+    const pool = createPool({ dialect: memory, maxLifetimeMillis: 1_000, log: (_level, message) => warnings.push(message) })
+    expect(pool.config).toMatchObject({ maxLifetimeMillis: 0, maxIdleMillis: 0 })
+    expect(warnings).toContain('sluice: stub://test keeps its data in the connection: maxLifetimeMillis and maxIdleMillis are ignored')
+  })
+})

@@ -62,6 +62,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   readonly description: string
   readonly defaultHealthCheckQuery = 'SELECT 1'
   readonly maxConnections: number | undefined
+  readonly dataLivesInConnection: boolean
   readonly beginStatement = 'BEGIN IMMEDIATE'
 
   readonly #config: ResolvedSqliteConfig
@@ -78,6 +79,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     this.#config = resolveSqliteConfig(config)
     this.description = `sqlite:${this.#config.filename}`
     this.maxConnections = this.#config.memory ? 1 : undefined
+    this.dataLivesInConnection = this.#config.memory
     this.#sessionPragmas = sessionPragmas(this.#config)
     this.#statements = new SqliteStatementCache(this.#config)
   }
