@@ -3,6 +3,7 @@ import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptio
 import { ConfigError } from '../../errors/config-error.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
+import { toQueryResult } from './pg-query-result.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { resolvePostgresConfig, type PostgresDialectConfig, type ResolvedPostgresConfig } from './pg-dialect-config.js'
 import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from './pg-driver-types.js'
@@ -16,7 +17,6 @@ const CLOSE_TIMEOUT_MILLIS = 5_000
 const SETTLE_TIMEOUT_MILLIS = 1_000
 
 /** Command tags whose row count means "rows changed" rather than "rows read". */
-const ROW_CHANGING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
 
 /** SQLSTATEs outside class 08 after which the backend is gone. */
 const FATAL_SQLSTATES = new Set([
@@ -273,18 +273,6 @@ export function postgres(config: PostgresDialectConfig): Dialect<PgClient> {
 function describe(config: ResolvedPostgresConfig): string {
   if (config.connectionString !== undefined) return describeUrl(config.connectionString)
   return describeParts('postgres', { user: config.user, host: config.host, port: config.port ?? 5432, database: config.database })
-}
-
-function toQueryResult(result: PgResult, raw: unknown): QueryResult {
-  const command = result.command ?? undefined
-  const changed = command !== undefined && ROW_CHANGING_COMMANDS.has(command)
-  return {
-    rows: result.rows as Array<Record<string, unknown>>,
-    command,
-    fields: result.fields.map((field) => ({ name: field.name })),
-    affectedRows: changed ? (result.rowCount ?? undefined) : undefined,
-    raw,
-  }
 }
 
 /**

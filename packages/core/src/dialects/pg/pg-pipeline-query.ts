@@ -25,9 +25,10 @@
  *
  * @internal
  */
+import type { QueryResult } from '../../dialect.js'
+import { toQueryResult } from './pg-query-result.js'
 
 /** Command tags whose row count means "rows changed" rather than "rows read" (as in `pg-dialect.ts`). */
-const ROW_CHANGING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
 const COMMAND_TAG = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
 
 /** pg's protocol `Connection`, as far as a pipeline writes to it. */
@@ -319,22 +320,8 @@ export class PgPipelineQuery {
 }
 
 /** Maps a pipelined result exactly as `PgDialect.run()` maps pg's `Result`. */
-export function pipelineQueryResult(result: PgPipelineResult): {
-  rows: Array<Record<string, unknown>>
-  command: string | undefined
-  fields: Array<{ name: string }>
-  affectedRows: number | undefined
-  raw: PgPipelineResult
-} {
-  const command = result.command ?? undefined
-  const changed = command !== undefined && ROW_CHANGING_COMMANDS.has(command)
-  return {
-    rows: result.rows as Array<Record<string, unknown>>,
-    command,
-    fields: result.fields.map((field) => ({ name: field.name })),
-    affectedRows: changed ? (result.rowCount ?? undefined) : undefined,
-    raw: result,
-  }
+export function pipelineQueryResult(result: PgPipelineResult): QueryResult & { fields: Array<{ name: string }> } {
+  return toQueryResult(result, result)
 }
 
 function settleAll(running: Running): void {
@@ -353,3 +340,4 @@ function endsSession(error: unknown): boolean {
   const severity = typeof error === 'object' && error !== null ? (error as { severity?: unknown }).severity : undefined
   return typeof severity !== 'string' || severity === 'FATAL' || severity === 'PANIC'
 }
+
