@@ -274,18 +274,7 @@ export class Pool {
   query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
   query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
   async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
-    if (this.#router) {
-      if (!this.#started) this.#start()
-      return shapeRows(await this.#router.execute<R>(sql, params, options), options)
-    }
-    const pipelined = this.#pipeliner?.run(sql, params, options)
-    if (pipelined) return shapeRows((await pipelined) as QueryResult<R>, options)
-    const connection = await this.acquire()
-    try {
-      return await connection.query<R>(sql, params, options)
-    } finally {
-      connection.release()
-    }
+    return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
   /** Borrows a connection, runs one statement, gives it back; returns the full result. */
