@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { runCase } from './runner.js'
+import type { BenchCase, CaseResult, Contender, RunSettings, ScenarioResult, Unavailable } from './types.js'
+
+/** A scenario as the CLI sees it. */
+export interface Scenario {
+  readonly name: string
+  readonly title: string
+  /** One line for `--list`. */
+  readonly summary: string
+  readonly defaults: { readonly rounds: number; readonly seconds: number }
+  run(context: ScenarioContext): Promise<ScenarioResult>
+}
+
+export interface ScenarioPaths {
+  readonly results: string
+  /** docs/benchmarks, where SVG plots go when docs are written. */
+  readonly docsAssets: string
+}
+
+/**
+ * What a scenario gets from the CLI: the effective settings (command line
+ * over the scenario's defaults), a case runner that records unavailable
+ * contenders, and a place to write artifacts.
+ */
+export class ScenarioContext {
+  readonly rounds: number
+  readonly seconds: number
+  readonly warmupSeconds: number
+  readonly unavailable: Unavailable[] = []
+  readonly notes: string[] = []
+  readonly #settings: RunSettings
+  readonly #paths: ScenarioPaths
+  readonly #tag: string
+
+  constructor(scenario: Scenario, settings: RunSettings, paths: ScenarioPaths) {
+    this.rounds = settings.rounds > 0 ? settings.rounds : scenario.defaults.rounds
+    this.seconds = settings.seconds > 0 ? settings.seconds : scenario.defaults.seconds
+    this.warmupSeconds = settings.warmupSeconds
+    this.#settings = settings
+    this.#paths = paths
+    this.#tag = scenario.name
+  }
+
+  get writeDocs(): boolean {
+    return this.#settings.writeDocs
+  }
+
+  /** The scenario's concurrencies, narrowed by `--concurrency` when given. */
+  concurrencies(defaults: readonly number[]): number[] {
+    const wanted = this.#settings.concurrency
+    if (!wanted) return [...defaults]
+    const chosen = defaults.filter((c) => wanted.includes(c))
+    return chosen.length > 0 ? chosen : [...wanted]
+  }
+
+  /** Whether `--only` keeps this contender (for profiling one pool alone: `--only Sluice`, `--only pg.Pool`). */
+  includes(name: string): boolean {
+    const only = this.#settings.only
+    return !only || only.some((o) => name.toLowerCase().includes(o.toLowerCase()))
+  }
+
+  select<C extends Contender>(contenders: readonly C[]): C[] {
+    return contenders.filter((c) => this.includes(c.name))
+  }
+
+  /** Sets up a contender, or records why it could not be and returns undefined. */
+  async setUp<T>(name: string, create: () => Promise<T>): Promise<T | undefined> {
+    if (!this.includes(name)) return undefined
+    try {
+      return await create()
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error)
+      console.log(`  ! ${name} not available: ${reason}`)
+      this.unavailable.push({ name, reason })
+      return undefined
+    }
+  }
+
+  runCase(benchCase: BenchCase): Promise<CaseResult> {
+    const contenders = this.select(benchCase.contenders)
+    return runCase({ ...benchCase, contenders }, { rounds: this.rounds, seconds: benchCase.seconds ?? this.seconds, warmupSeconds: this.warmupSeconds, tag: this.#tag }, this.unavailable)
+  }
+
+  /** Writes an artifact (an SVG) to bench/results, and to docs/benchmarks with --write-docs. Returns the docs-relative path. */
+  writeArtifact(fileName: string, content: string): string {
+    mkdirSync(this.#paths.results, { recursive: true })
+    writeFileSync(join(this.#paths.results, fileName), content)
+    if (this.writeDocs) {
+      mkdirSync(this.#paths.docsAssets, { recursive: true })
+      writeFileSync(join(this.#paths.docsAssets, fileName), content)
+    }
+    return `benchmarks/${fileName}`
+  }
+
+  /** Stamps the settings on a result. */
+  result(fields: Omit<ScenarioResult, 'settings' | 'unavailable' | 'notes'> & { notes?: readonly string[] }): ScenarioResult {
+    return {
+      ...fields,
+      settings: { rounds: this.rounds, seconds: this.seconds, warmupSeconds: this.warmupSeconds },
+      unavailable: this.unavailable,
+      notes: [...this.notes, ...(fields.notes ?? [])],
+    }
+  }
+}

@@ -1,0 +1,11 @@
+import type { Scenario } from '../harness/scenario.js'
+import { contention } from './contention.js'
+import { mysqlSelect } from './mysql-select.js'
+import { ormScenario } from './orm.js'
+import { pgSelect } from './pg-select.js'
+import { poolOverhead } from './pool-overhead.js'
+import { soakScenario } from './soak.js'
+import { sqliteScenario } from './sqlite.js'
+
+/** Every scenario, in the order `pnpm bench` runs them (the ORM one last: its adapters are the newest code). */
+export const SCENARIOS: readonly Scenario[] = [poolOverhead, pgSelect, mysqlSelect, sqliteScenario, contention, soakScenario, ormScenario]
