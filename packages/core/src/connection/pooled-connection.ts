@@ -31,7 +31,8 @@ export class PooledConnection<Raw = unknown> {
   lease: object | undefined
 
   #pending = 0
-  #tail: Promise<unknown> = Promise.resolve()
+  /** The last command queued; the next one waits for it to settle. */
+  #last: Promise<unknown> = Promise.resolve()
 
   constructor(id: string, raw: Raw, createdAt: number, expiresAt: number) {
     this.id = id
@@ -53,16 +54,17 @@ export class PooledConnection<Raw = unknown> {
    * cannot interleave, mysql2 does); the actor makes the order ours.
    */
   run<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
-    const result = this.#pending === 0 ? this.#start(command) : this.#tail.then(() => this.#start(command))
+    // nothing is allocated for ordering unless a command is already running: the common case
+    const run = () => this.#execute(command)
+    const result = this.#pending === 0 ? run() : this.#last.then(run, run)
     this.#pending++
-    const settled = result.then(this.#settle, this.#settle)
-    this.#tail = settled
+    this.#last = result
     return result
   }
 
   /** Resolves once every queued command has settled. */
   drained(): Promise<void> {
-    return this.#tail.then(() => undefined)
+    return this.#last.then(ignore, ignore)
   }
 
   /** Marks the connection as never to be lent again. The first cause wins. */
@@ -71,15 +73,13 @@ export class PooledConnection<Raw = unknown> {
     this.health = 0
   }
 
-  #start<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
+  async #execute<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
     try {
-      return command(this.raw)
-    } catch (error) {
-      return Promise.reject(error)
+      return await command(this.raw)
+    } finally {
+      this.#pending--
     }
   }
-
-  readonly #settle = (): void => {
-    this.#pending--
-  }
 }
+
+function ignore(): void {}

@@ -110,6 +110,9 @@ export class Pool {
   #createFailures = 0
   #retryAt = 0
   #retryTimer: TimerHandle | undefined
+  /** The queue's one acquire-timeout timer, and the deadline it is armed for. */
+  #waitTimer: TimerHandle | undefined
+  #waitTimerAt = Number.POSITIVE_INFINITY
   #started = false
   #closed = false
   #readyPromise: Promise<void> | undefined
@@ -216,16 +219,19 @@ export class Pool {
     } catch (error) {
       return Promise.reject(error)
     }
-    const startedAt = this.#clock.now()
     // captured here, synchronously, so the stack names the caller even when the connection comes later
     const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
-    if (this.#waiters.size === 0) {
-      const entry = this.#takeIdle()
-      if (entry) return Promise.resolve(this.#lend(entry, startedAt, scope, stack))
+    if (this.#waiters.size === 0 && this.#idle.length > 0) {
+      // the fast path reads no clock (each read costs as much as the rest of the path): lifetime is
+      // judged by when the connection came back (the housekeeper retires idle ones past it every tick)
+      // and the wait is zero
+      const entry = this.#takeIdle(undefined)
+      if (entry) return Promise.resolve(this.#lend(entry, undefined, 0, scope, stack))
     }
+    const startedAt = this.#clock.now()
     return new Promise<Lease>((resolve, reject) => {
-      const waiter = this.#waiters.push(resolve, reject, startedAt, scope, stack)
-      waiter.timer = this.#clock.setTimeout(() => this.#timeOut(waiter), this.config.acquireTimeoutMillis)
+      this.#waiters.push(resolve, reject, startedAt, scope, stack)
+      this.#armWaitTimer(startedAt)
       this.#dispatch()
     })
   }
@@ -467,47 +473,73 @@ export class Pool {
     }
   }
 
-  #takeIdle(): PooledConnection | undefined {
-    const now = this.#clock.now()
+  /** The most recently returned usable idle connection; `now` undefined judges lifetime by when each came back. */
+  #takeIdle(now: number | undefined): PooledConnection | undefined {
     let entry: PooledConnection | undefined
     while ((entry = this.#idle.pop())) {
       if (entry.brokenBy) this.#retire(entry, 'broken')
-      else if (now >= entry.expiresAt) this.#retire(entry, 'lifetime')
+      else if ((now ?? entry.idleSince) >= entry.expiresAt) this.#retire(entry, 'lifetime')
       else if (entry.health < this.config.healthThreshold) this.#retire(entry, 'health')
       else return entry
     }
     return undefined
   }
 
-  #lend(entry: PooledConnection, startedAt: number, scope: WorkflowScope | undefined, stack: string | undefined): Lease {
-    const now = this.#clock.now()
+  #lend(entry: PooledConnection, now: number | undefined, waitedMillis: number, scope: WorkflowScope | undefined, stack: string | undefined): Lease {
     entry.state = 'in-use'
-    const lease = new Lease(this.#host, entry, now, scope, stack)
+    // leak detection needs the real time; otherwise the connection's return time stands in for it
+    const acquiredAt = now ?? (stack === undefined ? entry.idleSince : this.#clock.now())
+    const lease = new Lease(this.#host, entry, acquiredAt, scope, stack)
     entry.lease = lease
     scope?.attach(lease)
-    this.#counters.acquireWait.record(now - startedAt)
+    this.#counters.acquireWait.record(waitedMillis)
     if (this.#events.has('acquire')) this.#events.emit('acquire', entry.id)
     return lease
   }
 
   /** Matches waiters with idle connections, then opens connections for whoever still waits. */
   #dispatch(): void {
-    while (this.#waiters.size > 0) {
-      const entry = this.#takeIdle()
-      if (!entry) break
-      const waiter = this.#waiters.shift()!
-      this.#clock.clearTimeout(waiter.timer!)
-      waiter.resolve(this.#lend(entry, waiter.startedAt, waiter.scope as WorkflowScope | undefined, waiter.stack))
+    if (this.#waiters.size > 0 && this.#idle.length > 0) {
+      const now = this.#clock.now()
+      while (this.#waiters.size > 0) {
+        const entry = this.#takeIdle(now)
+        if (!entry) break
+        this.#serve(this.#waiters.shift()!, entry, now)
+      }
     }
     this.#replenish()
   }
 
-  #timeOut(waiter: Waiter<Lease>): void {
-    if (!waiter.queued) return
-    this.#waiters.remove(waiter)
-    this.#counters.acquireTimeouts++
-    const waited = this.#clock.now() - waiter.startedAt
-    waiter.reject(new PoolTimeoutError(this.config.name, waited, this.#snapshot(), this.#lastCreateError))
+  #serve(waiter: Waiter<Lease>, entry: PooledConnection, now: number): void {
+    waiter.resolve(this.#lend(entry, now, now - waiter.startedAt, waiter.scope as WorkflowScope | undefined, waiter.stack))
+  }
+
+  /**
+   * One timer for the whole queue: every waiter has the same timeout and the
+   * queue is FIFO, so the oldest waiter's deadline is always the next one.
+   * A timer armed for a waiter since served fires early, finds nobody due,
+   * and re-arms for the new oldest.
+   */
+  #armWaitTimer(now: number): void {
+    const oldest = this.#waiters.peek()
+    if (!oldest) return
+    const deadline = oldest.startedAt + this.config.acquireTimeoutMillis
+    if (this.#waitTimer !== undefined && this.#waitTimerAt <= deadline) return
+    if (this.#waitTimer !== undefined) this.#clock.clearTimeout(this.#waitTimer)
+    this.#waitTimerAt = deadline
+    this.#waitTimer = this.#clock.setTimeout(() => this.#expireWaiters(), Math.max(0, deadline - now))
+  }
+
+  #expireWaiters(): void {
+    this.#waitTimer = undefined
+    const now = this.#clock.now()
+    let oldest: Waiter<Lease> | undefined
+    while ((oldest = this.#waiters.peek()) && oldest.startedAt + this.config.acquireTimeoutMillis <= now) {
+      this.#waiters.shift()
+      this.#counters.acquireTimeouts++
+      oldest.reject(new PoolTimeoutError(this.config.name, now - oldest.startedAt, this.#snapshot(), this.#lastCreateError))
+    }
+    this.#armWaitTimer(now)
   }
 
   #snapshot(): PoolSnapshot {
@@ -526,13 +558,14 @@ export class Pool {
     if (destroy) return this.#retire(entry, 'destroyed')
     if (entry.brokenBy) return this.#retire(entry, 'broken')
     if (this.#closed) return this.#retire(entry, 'pool-closed')
-    if (this.#clock.now() >= entry.expiresAt) return this.#retire(entry, 'lifetime')
+    const now = this.#clock.now()
+    if (now >= entry.expiresAt) return this.#retire(entry, 'lifetime')
     if (entry.busy || this.config.resetOnRelease === 'full' || this.#inTransaction(entry)) {
       entry.state = 'reserved'
       return void this.#resetThenReturn(entry)
     }
-    entry.verifiedAt = this.#clock.now()
-    this.#makeIdle(entry)
+    entry.verifiedAt = now
+    this.#makeIdle(entry, now)
   }
 
   /** Waits for the borrower's last commands, then rolls back (or fully resets) before anyone else gets it. */
@@ -557,8 +590,9 @@ export class Pool {
     }
     if (entry.state !== 'reserved') return
     if (this.#closed || entry.brokenBy) return this.#retire(entry, this.#closed ? 'pool-closed' : 'broken')
-    entry.verifiedAt = this.#clock.now()
-    this.#makeIdle(entry)
+    const now = this.#clock.now()
+    entry.verifiedAt = now
+    this.#makeIdle(entry, now)
   }
 
   #inTransaction(entry: PooledConnection): boolean {
@@ -566,17 +600,13 @@ export class Pool {
   }
 
   /** A connection becomes free: the oldest waiter gets it, else it joins the idle stack. */
-  #makeIdle(entry: PooledConnection): void {
+  #makeIdle(entry: PooledConnection, now: number): void {
     if (this.#closed) return this.#retire(entry, 'pool-closed')
     entry.state = 'idle'
-    entry.idleSince = this.#clock.now()
+    entry.idleSince = now
     const waiter = this.#waiters.shift()
-    if (waiter) {
-      this.#clock.clearTimeout(waiter.timer!)
-      waiter.resolve(this.#lend(entry, waiter.startedAt, waiter.scope as WorkflowScope | undefined, waiter.stack))
-    } else {
-      this.#idle.push(entry)
-    }
+    if (waiter) this.#serve(waiter, entry, now)
+    else this.#idle.push(entry)
   }
 
   // ---- opening and closing connections -----------------------------------
@@ -644,7 +674,7 @@ export class Pool {
     }
     this.#log('debug', `opened connection ${entry.id}`)
     if (this.#events.has('connect')) this.#events.emit('connect', entry.id)
-    this.#makeIdle(entry)
+    this.#makeIdle(entry, now)
   }
 
   /** Runs `onConnect` on a new connection; one that fails it is closed and the connect counts as failed. */
@@ -788,7 +818,7 @@ export class Pool {
     if (this.#closed) return this.#retire(entry, 'pool-closed')
     if (entry.brokenBy) return this.#retire(entry, 'broken')
     if (entry.health < this.config.healthThreshold) return this.#retire(entry, 'health')
-    this.#makeIdle(entry)
+    this.#makeIdle(entry, this.#clock.now())
   }
 
   // ---- shutting down -------------------------------------------------------
@@ -796,12 +826,12 @@ export class Pool {
   async #shutDown(): Promise<void> {
     this.#closed = true
     this.#router?.stop()
+    if (this.#waitTimer !== undefined) this.#clock.clearTimeout(this.#waitTimer)
     const replicasClosed = Promise.all(this.#replicas.map((replica) => replica.pool.close()))
     this.#housekeeper.stop()
     if (this.#retryTimer) this.#clock.clearTimeout(this.#retryTimer)
     let waiter: Waiter<Lease> | undefined
     while ((waiter = this.#waiters.shift())) {
-      this.#clock.clearTimeout(waiter.timer!)
       waiter.reject(new PoolClosedError(this.config.name, 'acquire'))
     }
     for (const entry of [...this.#idle]) this.#retire(entry, 'pool-closed')

@@ -1,5 +1,3 @@
-import type { TimerHandle } from '../util/clock.js'
-
 /** One caller waiting in `acquire()`. */
 export interface Waiter<T> {
   readonly resolve: (value: T) => void
@@ -9,7 +7,6 @@ export interface Waiter<T> {
   readonly scope: unknown
   /** Where the acquire was called, when leak detection is on. */
   readonly stack: string | undefined
-  timer: TimerHandle | undefined
   prev: Waiter<T> | undefined
   next: Waiter<T> | undefined
   queued: boolean
@@ -29,12 +26,17 @@ export class WaiterQueue<T> {
   }
 
   push(resolve: (value: T) => void, reject: (error: unknown) => void, startedAt: number, scope: unknown, stack: string | undefined): Waiter<T> {
-    const waiter: Waiter<T> = { resolve, reject, startedAt, scope, stack, timer: undefined, prev: this.#tail, next: undefined, queued: true }
+    const waiter: Waiter<T> = { resolve, reject, startedAt, scope, stack, prev: this.#tail, next: undefined, queued: true }
     if (this.#tail) this.#tail.next = waiter
     else this.#head = waiter
     this.#tail = waiter
     this.#size++
     return waiter
+  }
+
+  /** The oldest waiter, left in the queue. */
+  peek(): Waiter<T> | undefined {
+    return this.#head
   }
 
   shift(): Waiter<T> | undefined {
