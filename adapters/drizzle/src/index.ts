@@ -12,3 +12,4 @@
  */
 export { sluiceOf } from './sluice-of.js'
 export type { SluicePoolOptions } from './pool-options.js'
+export { sluiceBatch, SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult, type DrizzleBatchQuery } from './batch.js'

@@ -17,3 +17,4 @@ export { sluicePoolConfig, type SluiceKnexPoolConfig, type AfterCreate } from '.
 export { SluiceKnexConnection } from './knex-connection.js'
 export { knexStatement, type KnexStatement } from './knex-statement.js'
 export { KNEX_ACQUIRE_TIMEOUT_MESSAGE } from './acquire-error.js'
+export { sluiceBatch, SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult, type KnexBatchQuery } from './batch.js'

@@ -7,3 +7,4 @@ export type { SluiceSqliteDialectConfig } from './dialect/sqlite/sluice-sqlite-d
 export { SluiceDialect, type SluiceDialectHooks } from './sluice-dialect.js'
 export type { SluicePoolSettings } from './pool-option-keys.js'
 export { sluiceOf } from './sluice-of.js'
+export { sluiceBatch, SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult, type KyselyBatchQuery, type KyselyBatchValue } from './batch.js'

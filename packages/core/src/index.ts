@@ -29,3 +29,4 @@ export type { BatchItemResult, BatchItemReport, BatchItemStatus, BatchReport } f
 export { BatchNotRunError, PipelineFullError, PipelineClosedError, PipelineStatementError } from './pipeline/pipeline-errors.js'
 export type { ImplicitPipeliningOption, ImplicitPipeliningOptions } from './pipeline/implicit-pipelining-options.js'
 export type { BatchMode, BatchOutcome, BatchStatement } from './dialect.js'
+export { runBatch, SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult, type PipelinedStatement, type PipelinedRun } from './pipeline/run-batch.js'

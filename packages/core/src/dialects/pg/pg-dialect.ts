@@ -289,7 +289,8 @@ function firstValue(output: PgResult | PgResult[], column: string): string | und
 
 async function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
   try {
-    return await client.query(config)
+    // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
+    return await (config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config))
   } catch (error) {
     // a dead connection sends no ReadyForQuery
     if (!isFatalPgError(error, 0)) await readyForQuery(client)

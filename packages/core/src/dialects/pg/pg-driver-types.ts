@@ -50,6 +50,7 @@ export interface PgClient {
   connect(): Promise<unknown>
   /** Resolves to an array of results for a multi-statement simple query. */
   query(config: PgQueryConfig): Promise<PgResult | PgResult[]>
+  query(text: string, values?: readonly unknown[]): Promise<PgResult | PgResult[]>
   end(): Promise<void>
   on(event: 'error', listener: (error: Error) => void): unknown
   on(event: 'end', listener: () => void): unknown

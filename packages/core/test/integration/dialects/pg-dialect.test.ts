@@ -61,11 +61,11 @@ async function collect(rows: AsyncIterable<Record<string, unknown>>): Promise<Ar
 /** Records the text of every statement pg is asked to run on `client`. */
 function recordQueries(client: PgClient): string[] {
   const texts: string[] = []
-  const original = client.query.bind(client)
-  client.query = (config) => {
-    texts.push(config.text)
-    return original(config)
-  }
+  const original = client.query.bind(client) as (config: unknown, values?: readonly unknown[]) => ReturnType<PgClient['query']>
+  client.query = ((config: string | { text: string }, values?: readonly unknown[]) => {
+    texts.push(typeof config === 'string' ? config : config.text)
+    return original(config, values)
+  }) as PgClient['query']
   return texts
 }
 
