@@ -129,7 +129,7 @@ function usage(): void {
 }
 
 function listScenarios(): void {
-  for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(14)} ${s.summary} (default ${s.defaults.rounds} rounds x ${s.defaults.seconds}s)`)
+  for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(16)} ${s.summary} (default ${s.defaults.rounds} rounds x ${s.defaults.seconds}s)`)
 }
 
 async function main(): Promise<number> {
@@ -190,7 +190,7 @@ async function main(): Promise<number> {
   for (const r of results) {
     for (const c of r.cases) {
       if (c.ratios.length === 0) continue
-      console.log(`  ${r.name.padEnd(13)} ${c.label.padEnd(30)} ${c.ratios.map((x) => `÷${x.peer} ${formatRatio(x.median)}`).join('  ')}`)
+      console.log(`  ${r.name.padEnd(15)} ${c.label.padEnd(30)} ${c.ratios.map((x) => `÷${x.peer} ${formatRatio(x.median)}`).join('  ')}`)
     }
   }
   return failed > 0 ? 1 : 0

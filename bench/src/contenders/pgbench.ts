@@ -7,6 +7,13 @@ import type { QueryName } from './sql-api.js'
 
 export const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/bin/pgbench'
 
+export interface PgbenchOptions {
+  /** Run the statement in pipeline mode, this many per session in flight (see below). */
+  readonly pipelineDepth?: number
+  /** The contender's name in the tables; defaults to `pgbench`. */
+  readonly name?: string
+}
+
 /**
  * The ceiling: pgbench, PostgreSQL's own C load generator, running the same
  * statement against the same server. It has no pool and next to no client
@@ -24,15 +31,28 @@ export const PGBENCH = process.env.BENCH_PGBENCH ?? '/usr/bin/pgbench'
  *   as a simple query), `extended` for the point select (pg sends a
  *   parameterized one as unnamed Parse/Bind/Execute each time).
  * - Duration (-T): whole seconds, pgbench's granularity; at least 1.
+ * - Pipeline mode (`pipelineDepth`): each transaction of the script is
+ *   `\startpipeline`, the statement `pipelineDepth` times, `\endpipeline`,
+ *   so every session keeps that many statements in flight before it waits.
+ *   Pipelining needs the extended protocol, so it runs `-M extended` for
+ *   both statements, and it counts statements (transactions × depth).
  */
-export function pgbenchContender(connectionString: string, query: QueryName, maxConnections: number): Contender {
+export function pgbenchContender(connectionString: string, query: QueryName, maxConnections: number, options: PgbenchOptions = {}): Contender {
+  const depth = options.pipelineDepth
+  if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1)) throw new Error(`pipelineDepth must be an integer >= 1, got ${depth}`)
   const dir = mkdtempSync(join(tmpdir(), 'sluice-pgbench-'))
   const script = join(dir, `${query}.sql`)
+  const statement = query === 'select1' ? 'SELECT 1 AS one;\n' : 'SELECT * FROM bench_accounts WHERE id = :id;\n'
+  const setId = query === 'select1' ? '' : '\\set id random(1, 10000)\n'
   writeFileSync(
     script,
-    query === 'select1' ? 'SELECT 1 AS one;\n' : '\\set id random(1, 10000)\nSELECT * FROM bench_accounts WHERE id = :id;\n',
+    depth === undefined
+      ? setId + statement
+      : // the point select draws one random id per transaction
+        `${setId}\\startpipeline\n${statement.repeat(depth)}\\endpipeline\n`,
   )
-  const protocol = query === 'select1' ? 'simple' : 'extended'
+  const statementsPerTransaction = depth ?? 1
+  const protocol = query === 'select1' && depth === undefined ? 'simple' : 'extended'
   const env = pgEnv(connectionString)
   const run = async (args: string[]): Promise<string> => {
     const { code, output } = await exec(PGBENCH, ['-n', '-M', protocol, '-f', script, '-j', '1', ...args], env)
@@ -40,7 +60,7 @@ export function pgbenchContender(connectionString: string, query: QueryName, max
     return output
   }
   return {
-    name: 'pgbench',
+    name: options.name ?? 'pgbench',
     role: 'ceiling',
     warmUp: false,
     // the guard: one transaction must run without failure (pgbench exits non-zero on a failed statement)
@@ -58,7 +78,12 @@ export function pgbenchContender(connectionString: string, query: QueryName, max
       const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(output)
       if (!tps || processed === undefined) throw new Error(`unexpected pgbench output: ${output.slice(0, 300)}`)
       // seconds from pgbench's own TPS, which leaves out connection set-up, as the Node pools' warm connections do
-      return { ops: processed, seconds: processed / Number(tps[1]), cpuMicros: undefined, extra: { clients } }
+      return {
+        ops: processed * statementsPerTransaction,
+        seconds: processed / Number(tps[1]),
+        cpuMicros: undefined,
+        extra: depth === undefined ? { clients } : { clients, pipelineDepth: depth },
+      }
     },
   }
 }

@@ -3,9 +3,21 @@ import { contention } from './contention.js'
 import { mysqlSelect } from './mysql-select.js'
 import { ormScenario } from './orm.js'
 import { pgSelect } from './pg-select.js'
+import { pipeliningScenario } from './pipelining.js'
 import { poolOverhead } from './pool-overhead.js'
 import { soakScenario } from './soak.js'
 import { sqliteScenario } from './sqlite.js'
+import { statementCacheScenario } from './statement-cache.js'
 
 /** Every scenario, in the order `pnpm bench` runs them (the ORM one last: its adapters are the newest code). */
-export const SCENARIOS: readonly Scenario[] = [poolOverhead, pgSelect, mysqlSelect, sqliteScenario, contention, soakScenario, ormScenario]
+export const SCENARIOS: readonly Scenario[] = [
+  poolOverhead,
+  pgSelect,
+  pipeliningScenario,
+  statementCacheScenario,
+  mysqlSelect,
+  sqliteScenario,
+  contention,
+  soakScenario,
+  ormScenario,
+]
