@@ -5,6 +5,7 @@ import { ormScenario } from './orm.js'
 import { pgSelect } from './pg-select.js'
 import { pipeliningScenario } from './pipelining.js'
 import { poolOverhead } from './pool-overhead.js'
+import { routingScenario } from './routing.js'
 import { soakScenario } from './soak.js'
 import { sqliteScenario } from './sqlite.js'
 import { statementCacheScenario } from './statement-cache.js'
@@ -15,6 +16,7 @@ export const SCENARIOS: readonly Scenario[] = [
   pgSelect,
   pipeliningScenario,
   statementCacheScenario,
+  routingScenario,
   mysqlSelect,
   sqliteScenario,
   contention,
