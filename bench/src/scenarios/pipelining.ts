@@ -1,9 +1,9 @@
 import type { Pool } from '@sluice/core'
-import { PG_URL, POOL_MAX, expectedBalance, randomAccountId } from '../config.js'
+import { PG_URL, POOL_MAX, randomAccountId } from '../config.js'
 import { pgPoolApi } from '../contenders/pg.js'
 import { pgbenchContender } from '../contenders/pgbench.js'
 import { sluicePgApi } from '../contenders/sluice.js'
-import { ensurePgAccounts } from '../fixtures/accounts.js'
+import { checkAccount, ensurePgAccounts, type Account } from '../fixtures/accounts.js'
 import { formatRatio } from '../harness/format.js'
 import { closedLoop } from '../harness/load.js'
 import type { Scenario, ScenarioContext } from '../harness/scenario.js'
@@ -26,17 +26,6 @@ const ECHO = 'SELECT $1::int AS n'
 /** The two columns every case shares: Sluice pipelined (the numerator of every ratio) and Sluice not pipelined. */
 const PIPELINED = 'Sluice, pipelined'
 const NOT_PIPELINED = 'Sluice, not pipelined'
-
-interface Account {
-  readonly id: number
-  readonly balance: number
-}
-
-function checkAccount(id: number, rows: readonly Account[]): void {
-  if (rows.length !== 1 || Number(rows[0]!.id) !== id || Number(rows[0]!.balance) !== expectedBalance(id)) {
-    throw new Error(`point select of id ${id} returned ${JSON.stringify(rows)}`)
-  }
-}
 
 // ---- one caller, a batch of 100 statements ---------------------------------------
 

@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { createPool, postgres, type Pool } from '@sluice/core'
-import { PG_URL, POOL_MAX, expectedBalance, randomAccountId } from '../config.js'
-import { ensurePgAccounts } from '../fixtures/accounts.js'
-import { formatRatio } from '../harness/format.js'
+import { PG_URL, POOL_MAX, randomAccountId } from '../config.js'
+import { checkAccount, ensurePgAccounts, type Account } from '../fixtures/accounts.js'
+import { informationalTargets } from '../harness/informational-targets.js'
 import { closedLoop } from '../harness/load.js'
 import type { Scenario, ScenarioContext } from '../harness/scenario.js'
-import type { CaseResult, Contender, TargetResult } from '../harness/types.js'
+import type { CaseResult, Contender } from '../harness/types.js'
 
 const run = promisify(execFile)
 const PG_REPLICA_URL = process.env.BENCH_PG_REPLICA_URL ?? 'postgres://sluice:sluice-secret@127.0.0.1:5433/sluice'
@@ -15,17 +15,6 @@ const REPLICA_SCRIPT = fileURLToPath(new URL('../../../test/services/pg-replica.
 const POINT = 'SELECT * FROM bench_accounts WHERE id = $1'
 const ROUTED = 'Sluice, reads routed to the replica'
 const PRIMARY = 'Sluice, primary only'
-
-interface Account {
-  readonly id: number
-  readonly balance: number
-}
-
-function checkAccount(id: number, rows: readonly Account[]): void {
-  if (rows.length !== 1 || Number(rows[0]!.id) !== id || Number(rows[0]!.balance) !== expectedBalance(id)) {
-    throw new Error(`point select of id ${id} returned ${JSON.stringify(rows)}`)
-  }
-}
 
 /** A point select through `pool`; the guard also checks that reads reach a replica when the pool has one. */
 function pointContender(name: string, pool: Pool, routed: boolean): Contender {
@@ -103,18 +92,7 @@ export const routingScenario: Scenario = {
         'A point select on bench_accounts (random id, every answer checked) through two Sluice pools: one with the test streaming replica (test/services, 127.0.0.1:5433) as a replica, so the classifier sends these reads there, and one on the primary alone. ' +
         'Both servers run on this same 2-core machine, so the replica adds a second server process but no CPU: this measures the router\'s cost and the spreading of reads, not the capacity a replica on its own host would add.',
       cases,
-      targets: routingTargets(cases),
+      targets: informationalTargets(cases, PRIMARY, 'reads routed to a replica vs the primary only'),
     })
   },
-}
-
-function routingTargets(cases: readonly CaseResult[]): TargetResult[] {
-  return cases.map((c) => {
-    const r = c.ratios.find((x) => x.peer === PRIMARY)
-    return {
-      target: `${c.label}: reads routed to a replica vs the primary only (informational)`,
-      met: undefined,
-      detail: r ? `${formatRatio(r.median)} throughput (${r.min.toFixed(2)}–${r.max.toFixed(2)} over rounds)${r.cpu ? `, ${formatRatio(r.cpu.median)} CPU per query` : ''}` : 'not measured',
-    }
-  })
 }

@@ -2,13 +2,13 @@ import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPool, postgres, sqlite, type Pool } from '@sluice/core'
-import { PG_URL, POOL_MAX, expectedBalance, randomAccountId } from '../config.js'
+import { PG_URL, POOL_MAX, randomAccountId } from '../config.js'
 import { createSqliteFixture } from '../contenders/better-sqlite3.js'
-import { ensurePgAccounts } from '../fixtures/accounts.js'
-import { formatRatio } from '../harness/format.js'
+import { checkAccount, ensurePgAccounts, type Account } from '../fixtures/accounts.js'
+import { informationalTargets } from '../harness/informational-targets.js'
 import { closedLoop } from '../harness/load.js'
 import type { Scenario, ScenarioContext } from '../harness/scenario.js'
-import type { CaseResult, Contender, TargetResult } from '../harness/types.js'
+import type { CaseResult, Contender } from '../harness/types.js'
 
 const CALLERS = 16
 const PG_POINT = 'SELECT * FROM bench_accounts WHERE id = $1'
@@ -17,17 +17,6 @@ const SQLITE_POINT = 'SELECT * FROM bench_accounts WHERE id = ?'
 /** Column names shared by both cases: the cached pool is the numerator of the ratio. */
 const CACHED = 'Sluice, statement cache'
 const UNCACHED = 'Sluice, statementCacheSize: 0'
-
-interface Account {
-  readonly id: number
-  readonly balance: number
-}
-
-function checkAccount(id: number, rows: readonly Account[]): void {
-  if (rows.length !== 1 || Number(rows[0]!.id) !== id || Number(rows[0]!.balance) !== expectedBalance(id)) {
-    throw new Error(`point select of id ${id} returned ${JSON.stringify(rows)}`)
-  }
-}
 
 /**
  * A point select through one pool, every answer checked. The guard also
@@ -132,18 +121,7 @@ export const statementCacheScenario: Scenario = {
         'On SQLite (a WAL file in the temp directory) the cached pool reuses the better-sqlite3 statement object; without the cache every query calls `db.prepare()`. ' +
         'The guard each round checks the seeded balance of account 4242 and that the cached pool consulted its cache while the other never did.',
       cases,
-      targets: cacheTargets(cases),
+      targets: informationalTargets(cases, UNCACHED, 'with the statement cache vs without'),
     })
   },
-}
-
-function cacheTargets(cases: readonly CaseResult[]): TargetResult[] {
-  return cases.map((c) => {
-    const r = c.ratios.find((x) => x.peer === UNCACHED)
-    return {
-      target: `${c.label}: with the statement cache vs without (informational)`,
-      met: undefined,
-      detail: r ? `${formatRatio(r.median)} throughput (${r.min.toFixed(2)}–${r.max.toFixed(2)} over rounds)${r.cpu ? `, ${formatRatio(r.cpu.median)} CPU per query` : ''}` : 'not measured',
-    }
-  })
 }
