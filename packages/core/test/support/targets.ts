@@ -68,10 +68,4 @@ export function selectedTargets(): readonly Target[] {
   return wanted ? TARGETS.filter((t) => wanted.includes(t.name)) : TARGETS
 }
 
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMillis = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMillis
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
+export { until } from './promises.js'

@@ -6,6 +6,7 @@ import { mysql, type Mysql2Dialect, type MysqlDialectConfig } from '../../../src
 import { resolveMysqlConfig } from '../../../src/dialects/mysql2/mysql2-dialect-config.js'
 import type { Mysql2Connection } from '../../../src/dialects/mysql2/mysql2-driver-types.js'
 import { MYSQL_URL, TEST_PASSWORD } from '../../support/databases.js'
+import { collect, rejection, until } from '../../support/promises.js'
 
 const dialect = mysql({ connectionString: MYSQL_URL })
 const ITEMS = 'mydialect_items'
@@ -40,23 +41,6 @@ async function kill(id: number): Promise<void> {
   await withConnection(async (admin) => {
     await dialect.run(admin, `KILL ${id}`, undefined, {})
   })
-}
-
-async function until(condition: () => boolean, what: string, timeoutMillis = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMillis
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
 }
 
 function configError(config: unknown): ConfigError {
@@ -554,8 +538,3 @@ describe('mysql2 dialect: stream', () => {
   })
 })
 
-async function collect(rows: AsyncIterable<Record<string, unknown>>): Promise<unknown[]> {
-  const out: unknown[] = []
-  for await (const row of rows) out.push(row)
-  return out
-}

@@ -7,6 +7,7 @@ import { PgDialect, postgres } from '../../../src/dialects/pg/index.js'
 import { resolvePostgresConfig } from '../../../src/dialects/pg/pg-dialect-config.js'
 import type { PgClient } from '../../../src/dialects/pg/pg-driver-types.js'
 import { PG_URL, TEST_PASSWORD } from '../../support/databases.js'
+import { collect, rejection, until } from '../../support/promises.js'
 
 const dialect = new PgDialect({ connectionString: PG_URL })
 
@@ -33,29 +34,6 @@ async function terminate(pid: number): Promise<void> {
   await withClient(async (admin) => {
     expect(await scalar(admin, 'SELECT pg_terminate_backend($1)', [pid])).toBe(true)
   })
-}
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMillis = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMillis
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected a rejection')
-}
-
-async function collect(rows: AsyncIterable<Record<string, unknown>>): Promise<Array<Record<string, unknown>>> {
-  const out: Array<Record<string, unknown>> = []
-  for await (const row of rows) out.push(row)
-  return out
 }
 
 /** Records the text of every statement pg is asked to run on `client`. */
