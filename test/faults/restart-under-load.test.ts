@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { PrivateServer } from './support/private-server.js'
 import { reportOf, runChild } from './support/run-child.js'
 
@@ -28,11 +28,12 @@ interface Report {
 // private servers: these tests stop and kill them (ports reserved for this suite)
 const SERVERS = [new PrivateServer('postgres', 5450), new PrivateServer('mysql', 3350)]
 
-describe.each(SERVERS)('a $kind server restarted under an insert load', (server) => {
-  beforeAll(() => server.start(), 60_000)
-  afterAll(() => server.stop(), 60_000)
+describe('a server restarted under an insert load', () => {
+  beforeAll(() => Promise.all(SERVERS.map((server) => server.start())), 60_000)
+  afterAll(() => Promise.all(SERVERS.map((server) => server.stop())), 60_000)
 
-  it('stopped and started, then killed (SIGKILL) and started: no write lost or doubled, serving again each time', async () => {
+  // the two servers are independent: their (mostly waiting) runs overlap
+  it.concurrent.for(SERVERS)('$kind: stopped and started, then killed (SIGKILL) and started: no write lost or doubled, serving again each time', { timeout: 100_000 }, async (server, { expect }) => {
     const outcome = await runChild(fixture, [server.kind, String(server.port), 'restart,crash', String(WORKERS)], 90_000)
     expect(outcome.timedOut, `the workload hung:\n${outcome.stdout}\n${outcome.stderr}`).toBe(false)
     expect(outcome.stderr).not.toMatch(/unhandled|uncaught/i)
@@ -47,5 +48,5 @@ describe.each(SERVERS)('a $kind server restarted under an insert load', (server)
     }
     expect(report.acknowledged).toBeGreaterThan(report.acknowledgedAfterFaults)
     expect(report.secretShown).toBe(0)
-  }, 100_000)
+  })
 })

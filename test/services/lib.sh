@@ -41,6 +41,12 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 port_closed() { ! port_open "$1"; }
 
+# need_port VALUE: dies unless VALUE is a TCP port a private server may use (1024-65535).
+need_port() {
+  if [[ "${1:-}" =~ ^[0-9]+$ ]] && [ "$1" -ge 1024 ] && [ "$1" -le 65535 ]; then return 0; fi
+  die "PORT must be a number between 1024 and 65535 (got '${1:-}')"
+}
+
 # True when PID is alive (a zombie, dead but not yet reaped by its parent, is not).
 pid_alive() {
   [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1

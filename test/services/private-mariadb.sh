@@ -39,10 +39,6 @@ PASSWORD=sluice-secret
 MYSQL=$(command -v mariadb || command -v mysql || true)
 INSTALL_DB=$(command -v mariadb-install-db || command -v mysql_install_db || true)
 
-check_port() {
-  [[ "${1:-}" =~ ^[0-9]+$ ]] && [ "$1" -ge 1024 ] && [ "$1" -le 65535 ] || die "PORT must be a number between 1024 and 65535 (got '${1:-}')"
-}
-
 sq() { "$MYSQL" --protocol=TCP -h 127.0.0.1 -P "$PORT" -uroot -NB "$@"; }
 answers() { sq -e 'select 1' >/dev/null 2>&1; }
 ours() { [ "$(sq -e 'select @@datadir' 2>/dev/null)" = "$DIR/data/" ]; }
@@ -82,7 +78,7 @@ make_template() {
   version=$(/usr/sbin/mariadbd --version 2>/dev/null || echo unknown)
   [ "$(cat "$TEMPLATE/.sluice-template" 2>/dev/null)" = "$version" ] && return 0
   need_root "creating $TEMPLATE"
-  [ -n "$MYSQL" ] && [ -n "$INSTALL_DB" ] || ensure_packages mariadb-server mariadb-client
+  if [ -z "$MYSQL" ] || [ -z "$INSTALL_DB" ]; then ensure_packages mariadb-server mariadb-client; fi
   # two first starts on two ports at once: one makes the template, the other waits for it
   hold_lock 8 private-mariadb-template
   [ "$(cat "$TEMPLATE/.sluice-template" 2>/dev/null)" = "$version" ] && return 0
@@ -208,7 +204,7 @@ cmd_stop_all() {
 verb=${1:-}
 case "$verb" in
   start|stop|restart|kill|status|destroy)
-    check_port "${2:-}"
+    need_port "${2:-}"
     PORT=$2
     DIR=$BASE/$PORT
     [ "$verb" = status ] || take_lock "private-mariadb-$PORT"

@@ -39,10 +39,6 @@ MAJOR=$(pg_major)
 BIN=/usr/lib/postgresql/$MAJOR/bin
 TEMPLATE=$BASE/template-$MAJOR
 
-check_port() {
-  [[ "${1:-}" =~ ^[0-9]+$ ]] && [ "$1" -ge 1024 ] && [ "$1" -le 65535 ] || die "PORT must be a number between 1024 and 65535 (got '${1:-}')"
-}
-
 # as the postgres superuser, over TCP (trusted on loopback)
 sq() { "$PSQL" -X -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
 answers() { sq -c 'select 1' >/dev/null 2>&1; }
@@ -144,12 +140,12 @@ cmd_kill() {
     say "not running"
     return 0
   fi
-  # the backends first: a postmaster killed alone would leave them serving their sessions
-  children=$(ps -o pid= --ppid "$pid" || true)
-  kill -KILL "$pid" $children 2>/dev/null || true
+  # the backends too: a postmaster killed alone would leave them serving their sessions
+  mapfile -t children < <(ps -o pid= --ppid "$pid" | tr -d ' ')
+  kill -KILL "$pid" "${children[@]}" 2>/dev/null || true
   wait_until 10 pid_gone "$pid" || die "postmaster $pid survived SIGKILL"
   wait_until 10 port_closed "$PORT" || true
-  say "killed (postmaster $pid and its $(wc -w <<<"$children") children)"
+  say "killed (postmaster $pid and its ${#children[@]} children)"
 }
 
 cmd_status() {
@@ -181,7 +177,7 @@ cmd_stop_all() {
 verb=${1:-}
 case "$verb" in
   start|stop|restart|kill|status|destroy)
-    check_port "${2:-}"
+    need_port "${2:-}"
     PORT=$2
     DATA=$BASE/$PORT
     LOG=$BASE/$PORT.log

@@ -17,7 +17,7 @@ SCRIPT_NAME=redis.sh
 cd /
 
 PORT=${2:-6379}
-[[ "$PORT" =~ ^[0-9]+$ ]] && [ "$PORT" -ge 1024 ] && [ "$PORT" -le 65535 ] || die "PORT must be a number between 1024 and 65535 (got '$PORT')"
+need_port "$PORT"
 DIR=${SLUICE_REDIS_DIR:-/var/lib/sluice-redis}/$PORT
 PIDFILE=$DIR/redis.pid
 
