@@ -39,8 +39,22 @@ wait_until() {
 # True when something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# True when PID is alive.
-pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
+port_closed() { ! port_open "$1"; }
+
+# need_port VALUE: dies unless VALUE is a TCP port a private server may use (1024-65535).
+need_port() {
+  if [[ "${1:-}" =~ ^[0-9]+$ ]] && [ "$1" -ge 1024 ] && [ "$1" -le 65535 ]; then return 0; fi
+  die "PORT must be a number between 1024 and 65535 (got '${1:-}')"
+}
+
+# True when PID is alive (a zombie, dead but not yet reaped by its parent, is not).
+pid_alive() {
+  [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null || return 1
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [ "${stat%% *}" != Z ]
+}
 pid_gone() { ! pid_alive "${1:-}"; }
 
 # Installs the Debian packages given that are missing (apt-get update first, once).
@@ -79,6 +93,15 @@ write_if_changed() {
 # newest installed client binary, else whatever `psql` is on PATH.
 PSQL=$(find /usr/lib/postgresql -path '*/bin/psql' 2>/dev/null | sort -V | tail -n 1)
 [ -n "$PSQL" ] || PSQL=$(command -v psql || echo psql)
+
+# hold_lock FD NAME: a second lock (take_lock holds fd 9) for a shared step such as
+# preparing a template; held until the script exits. Daemons are started with `FD>&-`.
+hold_lock() {
+  local dir=/run/lock
+  [ -d "$dir" ] && [ -w "$dir" ] || dir=/tmp
+  eval "exec $1>\"\$dir/sluice-\$2.lock\""
+  flock -w 600 "$1" || die "still locked after 600 s ($dir/sluice-$2.lock)"
+}
 
 # Serialises start/stop/destroy of one service between concurrent callers (two
 # test runs in one checkout, say). The lock is on fd 9: every daemon a script
