@@ -2,9 +2,10 @@
 # Every extra service the integration tests use, on top of the machine's
 # PostgreSQL (127.0.0.1:5432) and MariaDB (127.0.0.1:3306) primaries:
 #
-#   all.sh start    databases.sh, then pg-replica.sh, mariadb-replica.sh and pgbouncer.sh start (in parallel)
-#   all.sh stop     stop the three (the primaries keep running)
-#   all.sh status   status of each; exit 0 only when all three are healthy
+#   all.sh start    databases.sh and chromium.sh (the dashboard's browser tests), then
+#                   pg-replica.sh, mariadb-replica.sh and pgbouncer.sh start (in parallel)
+#   all.sh stop     stop the three (the primaries keep running; chromium is only a package)
+#   all.sh status   status of each; exit 0 only when all three are healthy and chromium is installed
 #   all.sh reset    stop the three and delete the replicas' data (the next start rebuilds them)
 #
 # See README.md in this directory.
@@ -22,6 +23,8 @@ case "${1:-}" in
   start)
     started=$SECONDS
     run databases.sh
+    # before the parallel group: apt-get runs in it too (pgbouncer) and two apt-get updates collide
+    run chromium.sh start
     # The three are independent: start them side by side, print each one's output in turn.
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
@@ -46,7 +49,7 @@ case "${1:-}" in
     ;;
   status)
     rc=0
-    for s in pg-replica.sh mariadb-replica.sh pgbouncer.sh; do
+    for s in pg-replica.sh mariadb-replica.sh pgbouncer.sh chromium.sh; do
       "$HERE/$s" status || rc=1
     done
     exit "$rc"
