@@ -6,6 +6,7 @@
  */
 export function formatMillis(millis) {
   if (millis === null || millis === undefined) return '–'
+  if (millis === 0) return '0 ms'
   if (millis >= 1000) return `${(millis / 1000).toFixed(millis >= 10_000 ? 0 : 1)} s`
   return `${millis.toFixed(millis < 10 ? 2 : millis < 100 ? 1 : 0)} ms`
 }

@@ -4,7 +4,8 @@ import { COLORS, PALETTE } from '../theme.js'
 import { chartPanel } from './chart-panel.js'
 
 const count = (/** @type {number} */ v) => String(Math.round(v))
-const percent = (/** @type {number} */ v) => `${Math.round(v)}%`
+// small shares keep a decimal, so that 0.5% is not shown as 1%
+const percent = (/** @type {number} */ v) => `${v > 0 && v < 10 ? v.toFixed(1) : Math.round(v)}%`
 
 export const connectionsPanel = chartPanel({
   id: 'connections',

@@ -32,7 +32,7 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
-    viewport: { width: 1440, height: 900 },
+    viewport: { width: 1440, height: 1200 },
     deviceScaleFactor: 1,
   })
   return {

@@ -10,7 +10,7 @@ export interface Workload {
  * Keeps `concurrency` workflows of `statement` running on `pool` until
  * stopped, or for at most `limitMillis` (a forgotten workload ends by itself).
  */
-export function runWorkload(pool: Pool, run: (pool: Pool) => Promise<unknown>, { concurrency = 4, workflow = 'load', pauseMillis = 2, limitMillis = 30_000 } = {}): Workload {
+export function runWorkload(pool: Pool, run: (pool: Pool) => Promise<unknown>, { concurrency = 4, workflow = 'load', pauseMillis = 5, limitMillis = 30_000 } = {}): Workload {
   let stopped = false
   let started = 0
   const deadline = Date.now() + limitMillis
