@@ -2,6 +2,10 @@
 
 /** Points kept per series: 5 minutes at the default refresh. */
 export const HISTORY_POINTS = 300
+/** Pool events kept, newest first. */
+export const HISTORY_EVENTS = 40
+
+/** @typedef {import('../src/collect/snapshot.js').PoolEventRecord} PoolEventRecord */
 
 /**
  * The recent values of one pool's series, aligned on one time axis (seconds,
@@ -13,6 +17,19 @@ export class PoolHistory {
   times = []
   /** @type {Map<string, (number | null)[]>} */
   #series = new Map()
+  /** @type {PoolEventRecord[]} newest first */
+  events = []
+  /** Events the server left out of its frames (too many at once). */
+  eventsDropped = 0
+
+  /**
+   * @param {readonly PoolEventRecord[]} events oldest first, as a frame carries them
+   * @param {number} dropped
+   */
+  pushEvents(events, dropped) {
+    if (events.length > 0) this.events = [...events.slice().reverse(), ...this.events].slice(0, HISTORY_EVENTS)
+    this.eventsDropped += dropped
+  }
 
   /**
    * @param {number} at ms since the epoch

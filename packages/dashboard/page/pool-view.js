@@ -39,6 +39,7 @@ export class PoolView {
    */
   add(at, snapshot, render) {
     this.history.push(at, seriesOf(snapshot))
+    this.history.pushEvents(snapshot.events, snapshot.eventsDropped)
     if (render) this.render(at, snapshot)
   }
 

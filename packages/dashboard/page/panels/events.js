@@ -2,8 +2,6 @@
 import { el } from '../dom.js'
 import { formatClock } from '../format.js'
 
-const KEEP = 40
-
 /** @type {Record<string, string>} */
 const LABELS = { connect: 'opened', remove: 'closed', error: 'error' }
 
@@ -19,16 +17,15 @@ export const eventsPanel = {
     const none = el('p', { className: 'muted', text: 'Nothing yet.' })
     const dropped = el('p', { className: 'muted small' })
     body.append(list, none, dropped)
-    /** @type {import('../../src/collect/snapshot.js').PoolEventRecord[]} */
-    let kept = []
-    let droppedTotal = 0
+    let shownFirst = -1
     return {
-      update(snapshot) {
-        if (snapshot.events.length === 0 && kept.length > 0) return
-        kept = [...snapshot.events.slice().reverse(), ...kept].slice(0, KEEP)
-        droppedTotal += snapshot.eventsDropped
+      update(_snapshot, history) {
+        const kept = history.events
+        // redraw only when something new arrived
+        if (kept.length > 0 && kept[0]?.seq === shownFirst) return
+        shownFirst = kept[0]?.seq ?? -1
         none.hidden = kept.length > 0
-        dropped.textContent = droppedTotal > 0 ? `${droppedTotal} more events were too many to show` : ''
+        dropped.textContent = history.eventsDropped > 0 ? `${history.eventsDropped} more events were too many to show` : ''
         list.replaceChildren(
           ...kept.map((e) =>
             el('li', { className: `event ${e.kind}` }, [

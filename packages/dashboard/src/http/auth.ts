@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http'
 
 /**
  * - `open`: no token configured, or a valid bearer token / session cookie
- * - `login`: a valid `?token=`: set the session cookie and drop the token from the address
+ * - `login`: a valid `?token=` on the page: set the session cookie and drop the token from the address
  * - `refused`: 401
  */
 export type AuthDecision = 'open' | 'login' | 'refused'
@@ -30,7 +30,8 @@ export class Authenticator {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1]
     if (bearer !== undefined) return this.#matches(bearer) ? 'open' : 'refused'
     const query = url.searchParams.get('token')
-    if (query !== null) return this.#matches(query) ? 'login' : 'refused'
+    // only the page trades the token for a cookie; a scraper or script keeps passing it
+    if (query !== null) return !this.#matches(query) ? 'refused' : url.pathname === '/' ? 'login' : 'open'
     const session = readCookie(request.headers.cookie, this.#cookieName)
     return session !== undefined && sameDigest(digest(session), digest(this.#sessionKey)) ? 'open' : 'refused'
   }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboard } from '../../src/index.js'
 import { launchBrowser, openWatchedPage, type Browser } from '../support/browser.js'
 import { PG_REPLICA_URL, PG_URL } from '../support/databases.js'
-import { markupFound, poolNames, readPool, scriptVisibleCookies, waitForPool, waitForPoolCount, type PoolOnPage } from '../support/page-reader.js'
+import { markupFound, poolNames, readPool, scriptVisibleCookies, waitForEvent, waitForPool, waitForPoolCount, type PoolOnPage } from '../support/page-reader.js'
 import { StatsTimeline } from '../support/stats-timeline.js'
 import { runWorkload, type Workload } from '../support/workload.js'
 
@@ -113,7 +113,13 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
         const { statements } = pool.stats()
         expect(later.panels.includes('statement-cache')).toBe(statements.hits + statements.misses > 0)
       }
+      // connections reaching maxLifetimeMillis are closed and replaced while the page watches
+      await waitForEvent(page, 'orders', 'lifetime')
       const shownOrders = (await readPool(page, 'orders'))!
+      const closed = shownOrders.events.find((event) => event[2] === 'lifetime')!
+      expect(closed[0]).toBe('closed')
+      expect(closed[1]).toMatch(/^conn-\d+$/)
+      expect(shownOrders.events.some((event) => event[0] === 'opened')).toBe(true)
       expect(Number(shownOrders.kpis.errors)).toBeGreaterThan(0)
       expect(shownOrders.workflows).toEqual(['order'])
       expect(shownOrders.panels).not.toContain('replica-lag')
@@ -142,10 +148,17 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
       expect(await empty.locator('h2').textContent()).toBe('No pool registered')
       const first = sqlitePool('first')
       const second = sqlitePool('second')
-      await Promise.all([first.ready(), second.ready()])
       dashboard.add(first)
-      await waitForPool(page, 'first')
+      await first.ready()
+      await second.ready()
+      const shownFirst = await waitForPool(page, 'first')
       await empty.waitFor({ state: 'hidden' })
+      // a page opened later gets the recent frames: charts start filled, earlier events listed
+      const late = await openWatchedPage(browser, dashboard.url)
+      const replayed = await waitForPool(late.page, 'first', shownFirst.at)
+      expect(replayed.events).toContainEqual(['opened', 'conn-1', ''])
+      expect(late.problems).toEqual([])
+      await late.page.close()
       dashboard.add(second)
       await waitForPool(page, 'second')
       expect(await poolNames(page)).toEqual(['first', 'second'])

@@ -81,6 +81,11 @@ describe('the dashboard server', () => {
       const metrics = await get(dashboard.prometheusUrl, { authorization: `Bearer ${TOKEN}` })
       expect(metrics.status).toBe(200)
       expect(metrics.body).toContain('sluice_connections_max{pool="http",node="primary"} 2')
+      // a scraper that can only put the token in the address gets the metrics, not a redirect
+      const byQuery = await get(`${dashboard.prometheusUrl}?token=${TOKEN}`)
+      expect(byQuery.status).toBe(200)
+      expect(byQuery.headers['set-cookie']).toBeUndefined()
+      expect(byQuery.body).toBe(metrics.body)
     } finally {
       await dashboard.close()
     }

@@ -14,6 +14,8 @@ export interface PoolOnPage {
   readonly health: ReadonlyArray<{ readonly id: string; readonly score: number }>
   readonly nodes: ReadonlyArray<{ readonly node: string; readonly healthy: string; readonly cells: readonly string[] }>
   readonly workflows: readonly string[]
+  /** The recent-events list, newest first: kind label, connection id, detail. */
+  readonly events: ReadonlyArray<readonly [kind: string, connection: string, detail: string]>
 }
 
 // the few DOM types the reader needs, so that the test code does not pull in the DOM library
@@ -56,6 +58,9 @@ export function readPool(page: Page, name: string): Promise<PoolOnPage | null> {
         cells: [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? ''),
       })),
       workflows: [...section.querySelectorAll('tr[data-workflow]')].map((row) => row.querySelector('td')?.textContent ?? ''),
+      events: [...section.querySelectorAll('li.event')].map(
+        (row) => [...row.querySelectorAll('span')].map((cell) => cell.textContent ?? '') as unknown as readonly [string, string, string],
+      ),
     }
   }, name)
 }
@@ -88,4 +93,16 @@ export function markupFound(page: Page): Promise<{ images: number; svgs: number;
 /** The cookies a script on the page can read. */
 export function scriptVisibleCookies(page: Page): Promise<string> {
   return page.evaluate(() => document.cookie)
+}
+
+/** Waits until the pool's recent-events list has a row whose detail is `detail`. */
+export async function waitForEvent(page: Page, name: string, detail: string, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    ([name, detail]) =>
+      [...document.querySelectorAll('section.pool')].some(
+        (s) => s.dataset.pool === name && [...s.querySelectorAll('li.event .event-detail')].some((cell) => cell.textContent === detail),
+      ),
+    [name, detail] as const,
+    { timeout, polling: 50 },
+  )
 }
