@@ -3,14 +3,20 @@ import type { RegisteredPool } from '../registry/pool-registry.js'
 import { poolRates, replicaReadsPerSecond } from './rates.js'
 import type { NodeSnapshot, PoolSnapshot, StatementCacheSnapshot, WorkflowsSnapshot } from './snapshot.js'
 
+export interface CollectOptions {
+  /** When the sample is taken, ms since the epoch. */
+  readonly at: number
+  /** The same pool's last sample, for the rates; without it they are null. */
+  readonly previous?: { readonly at: number; readonly snapshot: PoolSnapshot } | undefined
+  /** False for a scrape of `/metrics`, which must not take the page's events. Defaults to true. */
+  readonly drainEvents?: boolean
+}
+
 /**
  * Turns one pool into a snapshot: `stats()`, `routingStats()` and
  * `workflowHistory()` read once, and the events since the last sample.
- * `previous` (the same pool's last snapshot) gives the rates; without it
- * they are null. `drainEvents` is false for a scrape of `/metrics`, which
- * must not take the page's events.
  */
-export function collectPool(entry: RegisteredPool, at: number, previous: { at: number; snapshot: PoolSnapshot } | undefined, drainEvents = true): PoolSnapshot {
+export function collectPool(entry: RegisteredPool, { at, previous, drainEvents = true }: CollectOptions): PoolSnapshot {
   const stats = entry.pool.stats()
   const routing = entry.pool.routingStats()
   const { events, dropped } = drainEvents ? entry.events.drain() : { events: [], dropped: 0 }

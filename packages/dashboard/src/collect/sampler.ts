@@ -44,7 +44,7 @@ export class Sampler {
     const pools: PoolSnapshot[] = []
     for (const entry of this.#registry.list()) {
       try {
-        pools.push(collectPool(entry, at, this.#previous.get(entry.name)))
+        pools.push(collectPool(entry, { at, previous: this.#previous.get(entry.name) }))
       } catch {
         // a pool whose statistics cannot be read right now sits this frame out; the timer must not throw
       }

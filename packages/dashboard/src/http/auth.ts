@@ -33,7 +33,7 @@ export class Authenticator {
     // only the page trades the token for a cookie; a scraper or script keeps passing it
     if (query !== null) return !this.#matches(query) ? 'refused' : url.pathname === '/' ? 'login' : 'open'
     const session = readCookie(request.headers.cookie, this.#cookieName)
-    return session !== undefined && sameDigest(digest(session), digest(this.#sessionKey)) ? 'open' : 'refused'
+    return session !== undefined && timingSafeEqual(digest(session), digest(this.#sessionKey)) ? 'open' : 'refused'
   }
 
   /** The `Set-Cookie` value that opens the page for this browser until the dashboard stops. */
@@ -42,17 +42,13 @@ export class Authenticator {
   }
 
   #matches(candidate: string): boolean {
-    return this.#token !== undefined && sameDigest(digest(candidate), this.#token)
+    return this.#token !== undefined && timingSafeEqual(digest(candidate), this.#token)
   }
 }
 
 // hashing first makes both sides the same length, so the comparison leaks no length either
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest()
-}
-
-function sameDigest(a: Buffer, b: Buffer): boolean {
-  return timingSafeEqual(a, b)
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

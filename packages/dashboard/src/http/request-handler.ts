@@ -43,7 +43,7 @@ function route(parts: RequestHandlerParts, request: IncomingMessage, response: S
     url.searchParams.delete('token')
     return sendText(response, 303, 'signed in', { location: `${url.pathname}${url.search}`, 'set-cookie': parts.auth.sessionCookie() })
   }
-  if (url.pathname === '/events') return parts.streams.open(response)
+  if (url.pathname === '/events') return request.method === 'HEAD' ? send(response, 200, 'text/event-stream; charset=utf-8', '') : parts.streams.open(response)
   if (url.pathname === '/metrics') return void serveMetrics(parts.metrics, response)
   if (url.pathname === '/api/frame') return send(response, 200, 'application/json; charset=utf-8', JSON.stringify(parts.sampler.latest() ?? parts.sampler.sample()))
   const file = parts.files.get(url.pathname)

@@ -29,7 +29,7 @@ export function createMetricsSource(pools: PoolRegistry, now: () => number): Met
   let queue: Promise<unknown> = Promise.resolve()
 
   const renderNow = async (): Promise<string> => {
-    const snapshots: PoolSnapshot[] = pools.list().map((entry) => collectPool(entry, now(), undefined, false))
+    const snapshots: PoolSnapshot[] = pools.list().map((entry) => collectPool(entry, { at: now(), drainEvents: false }))
     registry.resetMetrics()
     for (const { definition, write } of metrics) {
       for (const snapshot of snapshots) {
