@@ -232,6 +232,7 @@ describe('secrets', () => {
     const refused = createPool({
       dialect: postgres({ connectionString: `postgres://sluice:${wrongPassword}@127.0.0.1:1/nowhere` }),
       name: 'refused',
+      log: false,
       min: 0,
       max: 1,
       acquireTimeoutMillis: 500,
@@ -239,6 +240,7 @@ describe('secrets', () => {
     const denied = createPool({
       dialect: mysql({ connectionString: MYSQL_URL.replace(`:${TEST_PASSWORD}@`, `:${wrongPassword}@`) }),
       name: 'denied',
+      log: false,
       min: 0,
       max: 1,
       acquireTimeoutMillis: 500,
@@ -249,6 +251,11 @@ describe('secrets', () => {
     await secretPool.query('SELECT 1')
     await expect(refused.query('SELECT 1')).rejects.toThrow()
     await expect(denied.query('SELECT 1')).rejects.toThrow()
+    // on a busy machine the acquire may give up before the first connect attempt has failed
+    const deadline = Date.now() + 10_000
+    while ((refused.stats().connections.failed === 0 || denied.stats().connections.failed === 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     const frame = dashboard.sample()
     const events = frame.pools.flatMap((p) => p.events)
     expect(events.some((e) => e.kind === 'error' && /ECONNREFUSED/.test(e.detail ?? ''))).toBe(true)
