@@ -21,5 +21,5 @@ export const EVENTS_PER_FRAME = 50
 /** Longest error message shown; a driver's message can be long. */
 export const EVENT_MESSAGE_CHARS = 300
 
-/** A page that stops reading is dropped once this much is buffered for it. */
+/** A page that stops reading is dropped once this much more than its history is buffered for it. */
 export const MAX_BUFFERED_BYTES_PER_PAGE = 4 * 1024 * 1024

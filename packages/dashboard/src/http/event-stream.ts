@@ -11,7 +11,8 @@ import { SECURITY_HEADERS } from './responses.js'
  */
 export class EventStreams {
   readonly #sampler: Sampler
-  readonly #open = new Set<ServerResponse>()
+  /** Each open stream, and how much may wait in its buffer: the history it was sent, plus a margin. */
+  readonly #open = new Map<ServerResponse, number>()
 
   constructor(sampler: Sampler) {
     this.#sampler = sampler
@@ -20,9 +21,10 @@ export class EventStreams {
 
   open(response: ServerResponse): void {
     response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' })
+    const history = message('history', { frames: this.#sampler.history() })
     response.write(`retry: 2000\n\n`)
-    response.write(message('history', { frames: this.#sampler.history() }))
-    this.#open.add(response)
+    response.write(history)
+    this.#open.set(response, Buffer.byteLength(history) + MAX_BUFFERED_BYTES_PER_PAGE)
     response.on('close', () => this.#open.delete(response))
   }
 
@@ -31,15 +33,15 @@ export class EventStreams {
   }
 
   closeAll(): void {
-    for (const response of this.#open) response.end()
+    for (const response of this.#open.keys()) response.end()
     this.#open.clear()
   }
 
   #broadcast(frame: DashboardFrame): void {
     if (this.#open.size === 0) return
     const data = message('frame', frame)
-    for (const response of this.#open) {
-      if (response.writableLength > MAX_BUFFERED_BYTES_PER_PAGE) {
+    for (const [response, allowed] of this.#open) {
+      if (response.writableLength > allowed) {
         this.#open.delete(response)
         response.destroy()
         continue

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPool, sqlite, type Pool } from '@sluice/core'
@@ -147,4 +147,33 @@ describe('the dashboard server', () => {
     expect(pool.closed).toBe(false)
     await pool.query('SELECT 1')
   })
+
+  it('drops a page that stops reading its event stream instead of buffering without end', async () => {
+    const dashboard = await startDashboard({ pools: [pool], refreshIntervalMillis: 60_000 })
+    const socket = connect(Number(new URL(dashboard.url).port), '127.0.0.1')
+    let received = 0
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()))
+    socket.on('error', () => undefined)
+    socket.write('GET /events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+    await new Promise((resolve) => socket.once('data', resolve))
+    // the page reads nothing from here on
+    socket.pause()
+    try {
+      let sent = 0
+      // far more than the socket buffers and the 4 MB a page may fall behind
+      while (sent < 24_000_000) {
+        for (let i = 0; i < 1_000; i++) sent += JSON.stringify(dashboard.sample()).length
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      // reading again: the stream ends after what was buffered before it was dropped
+      socket.on('data', (chunk: Buffer) => (received += chunk.length))
+      socket.resume()
+      await closed
+      expect(received).toBeGreaterThan(0)
+      expect(received).toBeLessThan(sent / 2)
+    } finally {
+      socket.destroy()
+      await dashboard.close()
+    }
+  }, 30_000)
 })
