@@ -28,10 +28,6 @@ export class EventStreams {
     response.on('close', () => this.#open.delete(response))
   }
 
-  get size(): number {
-    return this.#open.size
-  }
-
   closeAll(): void {
     for (const response of this.#open.keys()) response.end()
     this.#open.clear()
