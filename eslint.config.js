@@ -17,4 +17,11 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  {
+    // the dashboard's page: plain ES modules for the browser, type-checked by packages/dashboard/tsconfig.page.json
+    files: ['packages/dashboard/page/**/*.js'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', ResizeObserver: 'readonly', uPlot: 'readonly' },
+    },
+  },
 )

@@ -2,12 +2,13 @@
 # Every extra service the integration tests use, on top of the machine's
 # PostgreSQL (127.0.0.1:5432) and MariaDB (127.0.0.1:3306) primaries:
 #
-#   all.sh start    databases.sh, then in parallel: pg-replica.sh, mariadb-replica.sh, pgbouncer.sh and
-#                   redis.sh start (Redis only when none answers on 6379), and the templates of the
-#                   private servers the fault tests start themselves (private-pg.sh / private-mariadb.sh prepare)
+#   all.sh start    databases.sh and chromium.sh (the dashboard's browser tests), then in parallel:
+#                   pg-replica.sh, mariadb-replica.sh, pgbouncer.sh and redis.sh start (Redis only when
+#                   none answers on 6379), and the templates of the private servers the fault tests start
+#                   themselves (private-pg.sh / private-mariadb.sh prepare)
 #   all.sh stop     stop the replicas, PgBouncer, Redis if we started it, and any private server a test
-#                   left running (the primaries keep running)
-#   all.sh status   status of each; exit 0 only when all are healthy
+#                   left running (the primaries keep running; chromium is only a package)
+#   all.sh status   status of each; exit 0 only when all are healthy and chromium is installed
 #   all.sh reset    stop them all and delete the replicas' data (the next start rebuilds them)
 #
 # See README.md in this directory.
@@ -25,7 +26,9 @@ case "${1:-}" in
   start)
     started=$SECONDS
     run databases.sh
-    # The three are independent: start them side by side, print each one's output in turn.
+    # before the parallel group: apt-get runs in it too (pgbouncer) and two apt-get updates collide
+    run chromium.sh start
+    # These are independent: start them side by side, print each one's output in turn.
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
     services=(pg-replica.sh mariadb-replica.sh pgbouncer.sh redis.sh private-pg.sh private-mariadb.sh)
@@ -53,7 +56,7 @@ case "${1:-}" in
     ;;
   status)
     rc=0
-    for s in pg-replica.sh mariadb-replica.sh pgbouncer.sh redis.sh; do
+    for s in pg-replica.sh mariadb-replica.sh pgbouncer.sh redis.sh chromium.sh; do
       "$HERE/$s" status || rc=1
     done
     exit "$rc"

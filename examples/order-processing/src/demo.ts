@@ -20,6 +20,13 @@ export interface DemoOptions {
   readonly concurrency: number
   /** Print progress and the summary. */
   readonly quiet?: boolean
+  readonly hooks?: DemoHooks
+}
+
+/** What may watch the run (the dashboard): told when the pool is made, and when the run is over but the pool still open. */
+export interface DemoHooks {
+  opened?(pool: Pool): Promise<void>
+  finished?(pool: Pool): Promise<void>
 }
 
 export interface DemoReport {
@@ -31,7 +38,7 @@ export interface DemoReport {
 }
 
 /** Runs the order-processing workload once and reports what happened. */
-export async function runDemo({ databaseUrl, orders, concurrency, quiet = false }: DemoOptions): Promise<DemoReport> {
+export async function runDemo({ databaseUrl, orders, concurrency, quiet = false, hooks = {} }: DemoOptions): Promise<DemoReport> {
   const say = quiet ? () => {} : console.log
   const pool = createPool({
     dialect: databaseUrl ? dialectFromUrl(databaseUrl) : sqlite({ filename: demoFile() }),
@@ -48,12 +55,14 @@ export async function runDemo({ databaseUrl, orders, concurrency, quiet = false 
   let outcomes: RunOutcome
   let shop: Awaited<ReturnType<typeof audit>>
   try {
+    await hooks.opened?.(pool)
     await pool.ready()
     await createSchema(pool, PRODUCTS, STOCK_PER_PRODUCT)
     outcomes = await run(pool, orders, concurrency, quiet)
     shop = await audit(pool, PRODUCTS, STOCK_PER_PRODUCT)
     if (!quiet) printSummary(pool, outcomes, shop)
   } finally {
+    await hooks.finished?.(pool)
     await pool.close()
   }
   return { placed: outcomes.placed, outOfStock: outcomes.outOfStock, orders: shop.orders, consistent: shop.consistent, stats: pool.stats() }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { runDemo } from '../src/demo.js'
+import { demoDashboard } from '../src/demo-dashboard.js'
 
 const SERVERS = {
   sqlite: undefined,
@@ -19,4 +20,41 @@ describe('the README demo', () => {
       expect(report.stats.currentState.totalConnections).toBe(0) // closed
     }, 60_000)
   }
+})
+
+describe('the demo with --dashboard', () => {
+  it('prints the dashboard URL first, shows the pool on it while it runs, and closes it at the end', async () => {
+    const lines: string[] = []
+    const dashboard = demoDashboard({ keepOpenSeconds: 0, say: (line) => lines.push(line) })
+    let url = ''
+    let shown: { name: string; executed: number } | undefined
+    let scraped = ''
+    const executed = { before: 0, after: 0 }
+    await runDemo({
+      orders: 200,
+      concurrency: 8,
+      quiet: true,
+      hooks: {
+        opened: dashboard.opened,
+        async finished(pool) {
+          url = dashboard.dashboard()!.url
+          const frame = (await (await fetch(`${url}api/frame`)).json()) as { pools: Array<{ name: string; totals: { executed: number } }> }
+          shown = frame.pools.map((p) => ({ name: p.name, executed: p.totals.executed }))[0]
+          executed.before = pool.stats().queries.executed
+          scraped = await (await fetch(dashboard.dashboard()!.prometheusUrl)).text()
+          executed.after = pool.stats().queries.executed
+          await dashboard.finished!(pool)
+        },
+      },
+    })
+    expect(lines[0]).toBe(`dashboard: ${url}  (Prometheus: ${url}metrics)`)
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(shown?.name).toBe('demo')
+    expect(shown!.executed).toBeGreaterThan(0)
+    expect(shown!.executed).toBeLessThanOrEqual(executed.before)
+    const total = Number(/^sluice_queries_total\{pool="demo",node="primary"\} (\d+)$/m.exec(scraped)?.[1])
+    expect(total).toBeGreaterThanOrEqual(executed.before)
+    expect(total).toBeLessThanOrEqual(executed.after)
+    await expect(fetch(url)).rejects.toThrow()
+  }, 60_000)
 })

@@ -1,0 +1,31 @@
+// @ts-check
+import {
+  acquireWaitPanel,
+  connectionsPanel,
+  errorsPanel,
+  queryTimePanel,
+  replicaLagPanel,
+  statementCachePanel,
+  throughputPanel,
+  utilizationPanel,
+} from './charts.js'
+import { eventsPanel } from './events.js'
+import { healthPanel } from './health.js'
+import { nodesPanel } from './nodes.js'
+import { workflowsPanel } from './workflows.js'
+
+/** @type {import('./panel.js').PanelDefinition[]} every panel, in page order */
+export const PANELS = [
+  connectionsPanel,
+  utilizationPanel,
+  throughputPanel,
+  errorsPanel,
+  acquireWaitPanel,
+  queryTimePanel,
+  healthPanel,
+  statementCachePanel,
+  replicaLagPanel,
+  nodesPanel,
+  workflowsPanel,
+  eventsPanel,
+]

@@ -1,0 +1,50 @@
+import type { PoolEvents } from '@sluice/core'
+import { EVENT_MESSAGE_CHARS, EVENTS_PER_FRAME } from '../config/defaults.js'
+import type { PoolEventKind, PoolEventRecord } from '../collect/snapshot.js'
+import type { DashboardPool } from './dashboard-pool.js'
+
+/**
+ * Listens to one pool's `connect`, `remove` and `error` events and keeps
+ * those since the last sample (at most a frame's worth: the newest win).
+ */
+export class EventRecorder {
+  readonly #pool: DashboardPool
+  readonly #now: () => number
+  #pending: PoolEventRecord[] = []
+  #dropped = 0
+  #seq = 0
+  readonly #onConnect = (id: string) => this.#record('connect', id, null)
+  readonly #onRemove = (id: string, reason: PoolEvents['remove'][1]) => this.#record('remove', id, reason)
+  readonly #onError = (error: Error, id: string | undefined) => this.#record('error', id ?? null, describeError(error))
+
+  constructor(pool: DashboardPool, now: () => number) {
+    this.#pool = pool
+    this.#now = now
+    pool.on('connect', this.#onConnect).on('remove', this.#onRemove).on('error', this.#onError)
+  }
+
+  /** The events since the previous call, and how many were left out. */
+  drain(): { events: PoolEventRecord[]; dropped: number } {
+    const drained = { events: this.#pending, dropped: this.#dropped }
+    this.#pending = []
+    this.#dropped = 0
+    return drained
+  }
+
+  stop(): void {
+    this.#pool.off('connect', this.#onConnect).off('remove', this.#onRemove).off('error', this.#onError)
+  }
+
+  #record(kind: PoolEventKind, connectionId: string | null, detail: string | null): void {
+    this.#pending.push({ seq: ++this.#seq, at: this.#now(), kind, connectionId, detail })
+    if (this.#pending.length > EVENTS_PER_FRAME) {
+      this.#pending.shift()
+      this.#dropped++
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return text.length > EVENT_MESSAGE_CHARS ? `${text.slice(0, EVENT_MESSAGE_CHARS - 1)}…` : text
+}
