@@ -19,7 +19,7 @@ export { mysql, Mysql2Dialect, type MysqlDialectConfig } from './dialects/mysql2
 export { sqlite, BetterSqlite3Dialect, type SqliteDialectConfig } from './dialects/better-sqlite3/index.js'
 export { dialectFromUrl } from './dialects/dialect-from-url.js'
 export { RoutedConnection } from './routing/routed-connection.js'
-export { classifyStatement } from './routing/classify-statement.js'
+export { classifyStatement } from './sql/classify-statement.js'
 export type { RoutingOptions, RoutingStrategy, ReadYourWritesMode } from './routing/routing-config.js'
 export type { RoutingStats } from './routing/router.js'
 export { leadingKeywords } from './sql/leading-keywords.js'

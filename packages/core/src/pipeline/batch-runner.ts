@@ -3,7 +3,7 @@ import type { BatchMode, BatchOutcome, BatchStatement, Dialect } from '../dialec
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import { withTimeout } from '../util/with-timeout.js'
 import type { PipelineHost } from './pipeline-host.js'
-import { runOneByOne, singleUnits } from './run-one-by-one.js'
+import { runOneByOne, singleUnits } from '../dialects/run-one-by-one.js'
 
 /**
  * Runs one batch on a borrowed connection, through its actor like any other

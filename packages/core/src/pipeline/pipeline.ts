@@ -1,5 +1,5 @@
 import type { BatchMode, BatchOutcome, BatchStatement } from '../dialect.js'
-import { classifyStatement } from '../routing/classify-statement.js'
+import { classifyStatement } from '../sql/classify-statement.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 import type { TimerHandle } from '../util/clock.js'
 import { buildReport, type BatchItemReport, type BatchItemResult, type BatchReport } from './batch-report.js'

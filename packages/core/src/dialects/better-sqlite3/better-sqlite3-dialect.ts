@@ -32,7 +32,7 @@
  * An in-memory database is private to its handle, so it has no lock and the
  * pool keeps a single connection (`maxConnections: 1`).
  */
-import { classifyStatement } from '../../routing/classify-statement.js'
+import { classifyStatement } from '../../sql/classify-statement.js'
 import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'

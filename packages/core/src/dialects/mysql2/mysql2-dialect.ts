@@ -1,4 +1,4 @@
-import { classifyStatement } from '../../routing/classify-statement.js'
+import { classifyStatement } from '../../sql/classify-statement.js'
 import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { resolveMysqlConfig, type MysqlDialectConfig, type ResolvedMysqlConfig } from './mysql2-dialect-config.js'

@@ -1,4 +1,4 @@
-import { classifyStatement } from '../../routing/classify-statement.js'
+import { classifyStatement } from '../../sql/classify-statement.js'
 import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'

@@ -7,7 +7,7 @@
  * @internal
  */
 import type { BatchMode, BatchOutcome, BatchStatement, QueryResult, RunOptions } from '../../dialect.js'
-import { runOneByOne, singleUnits } from '../../pipeline/run-one-by-one.js'
+import { runOneByOne, singleUnits } from '../run-one-by-one.js'
 import { canPipeline, runPgBatch, type PgBatchDriver } from './pg-batch.js'
 import { runPipelined } from './pg-implicit-pipe.js'
 
