@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors/config-error.js'
-import { createPool } from '../../src/pool/pool.js'
+import { createPool } from '../../src/pool.js'
 import { StubDialect } from '../support/stub-dialect.js'
 
 const dialect = new StubDialect()

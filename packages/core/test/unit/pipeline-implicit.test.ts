@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QueryResult, RunOptions } from '../../src/dialect.js'
 import { ConfigError } from '../../src/errors/config-error.js'
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import { flush, ManualClock } from '../support/manual-clock.js'
 import { StubDialect, StubFatalError, type StubConnection } from '../support/stub-dialect.js'
 

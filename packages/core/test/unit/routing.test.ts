@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createPool } from '../../src/pool/pool.js'
+import { createPool } from '../../src/pool.js'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { StubCluster } from '../support/stub-replication.js'
