@@ -4,8 +4,8 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/config-error.js'
-import { type BetterSqlite3Dialect, type SqliteDialectConfig, sqlite } from '../../../src/dialects/better-sqlite3/index.js'
-import { writeLockCount } from '../../../src/dialects/better-sqlite3/write-lock.js'
+import { BetterSqlite3Dialect, type SqliteDialectConfig, sqlite } from '../../../src/dialects/better-sqlite3/index.js'
+import { writeLockCount } from '../../../src/dialects/better-sqlite3/better-sqlite3-write-lock.js'
 
 type Handle = Awaited<ReturnType<BetterSqlite3Dialect['connect']>>
 
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 /** A dialect on a fresh file; busy_timeout 0 so that any in-process lock conflict fails at once with SQLITE_BUSY. */
 function makeDialect(config: Partial<SqliteDialectConfig> = {}): BetterSqlite3Dialect {
-  const dialect = sqlite({ filename: path.join(dir, 'test.db'), busyTimeoutMillis: 0, ...config })
+  const dialect = new BetterSqlite3Dialect({ filename: path.join(dir, 'test.db'), busyTimeoutMillis: 0, ...config })
   dialects.push(dialect)
   return dialect
 }

@@ -2,13 +2,13 @@ import { inspect } from 'node:util'
 import mysql2 from 'mysql2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/config-error.js'
-import { mysql, type Mysql2Dialect, type MysqlDialectConfig } from '../../../src/dialects/mysql2/index.js'
+import { Mysql2Dialect, mysql, type MysqlDialectConfig } from '../../../src/dialects/mysql2/index.js'
 import { resolveMysqlConfig } from '../../../src/dialects/mysql2/mysql2-dialect-config.js'
 import type { Mysql2Connection } from '../../../src/dialects/mysql2/mysql2-driver-types.js'
 import { MYSQL_URL, TEST_PASSWORD } from '../../support/databases.js'
 import { collect, rejection, until } from '../../support/promises.js'
 
-const dialect = mysql({ connectionString: MYSQL_URL })
+const dialect = new Mysql2Dialect({ connectionString: MYSQL_URL })
 const ITEMS = 'mydialect_items'
 const COUNTER_CTE = 'WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n+1 FROM s WHERE n < ?) SELECT n FROM s'
 
@@ -227,19 +227,19 @@ describe('mysql2 dialect: run', () => {
   })
 
   it('passes driver options through', async () => {
-    const tuned = mysql({ connectionString: MYSQL_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' })
+    const tuned = new Mysql2Dialect({ connectionString: MYSQL_URL, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true, timezone: 'Z' })
     await withConnection(async (raw) => {
       const { rows } = await tuned.run(raw, "SELECT DATE('2024-01-02') AS d, CAST(9007199254740993 AS SIGNED) AS big", undefined, {})
       expect(rows).toEqual([{ d: '2024-01-02', big: '9007199254740993' }])
     }, tuned)
-    const cast = mysql({ connectionString: MYSQL_URL, typeCast: (field, next) => (field.name === 'shout' ? String(field.string()).toUpperCase() : next()) })
+    const cast = new Mysql2Dialect({ connectionString: MYSQL_URL, typeCast: (field, next) => (field.name === 'shout' ? String(field.string()).toUpperCase() : next()) })
     await withConnection(async (raw) => {
       expect((await cast.run(raw, "SELECT 'hi' AS shout, 'hi' AS quiet", undefined, {})).rows).toEqual([{ shout: 'HI', quiet: 'hi' }])
     }, cast)
   })
 
   it('uses a driver module it is given', async () => {
-    const shared = mysql({ connectionString: MYSQL_URL, driver: mysql2 })
+    const shared = new Mysql2Dialect({ connectionString: MYSQL_URL, driver: mysql2 })
     await withConnection(async (raw) => {
       expect(raw).toBeInstanceOf(mysql2.Connection)
       expect((await shared.run(raw, 'SELECT 41 + 1 AS n', undefined, {})).rows).toEqual([{ n: 42 }])
