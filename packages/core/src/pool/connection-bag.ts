@@ -122,6 +122,8 @@ export class ConnectionBag {
 
   /** Queues an acquire (first come, first served) under the queue's one timeout timer. */
   wait(resolve: (lease: Lease) => void, reject: (error: unknown) => void, startedAt: number, scope: WorkflowScope | undefined, stack: string | undefined): void {
+    // a timer left armed while nobody waited keeps the process alive again now that someone does
+    if (this.#waiters.size === 0 && this.#waitTimer !== undefined) this.#waitTimer.ref?.()
     this.#waiters.push(resolve, reject, startedAt, scope, stack)
     this.#armWaitTimer(startedAt)
   }
@@ -135,7 +137,7 @@ export class ConnectionBag {
       if (!entry) break
       this.#serve(this.#waiters.shift()!, entry, now)
     }
-    this.#disarmWhenNobodyWaits()
+    this.#unrefWhenNobodyWaits()
   }
 
   /** A connection becomes free: the oldest waiter gets it, else it joins the idle stack. */
@@ -148,7 +150,7 @@ export class ConnectionBag {
       return
     }
     this.#serve(waiter, entry, now)
-    this.#disarmWhenNobodyWaits()
+    this.#unrefWhenNobodyWaits()
   }
 
   /** Takes an idle connection off the stack for the pool's own work (a health check), so no borrower can receive it meanwhile. */
@@ -215,7 +217,7 @@ export class ConnectionBag {
    * queue is FIFO, so the oldest waiter's deadline is always the next one.
    * A timer armed for a waiter since served fires early, finds nobody due,
    * and re-arms for the new oldest. Callers wait on it, so it keeps the
-   * process alive; it is cleared once nobody waits.
+   * process alive while anyone waits.
    */
   #armWaitTimer(now: number): void {
     const oldest = this.#waiters.peek()
@@ -241,8 +243,13 @@ export class ConnectionBag {
     this.#armWaitTimer(now)
   }
 
-  #disarmWhenNobodyWaits(): void {
-    if (this.#waiters.size === 0 && this.#waitTimer !== undefined) this.#disarm()
+  /**
+   * Once nobody waits, the timer stays armed (re-arming it per burst of
+   * waiters would cost a timer insert each time) but stops keeping the
+   * process alive; it fires, finds nobody due, and stops.
+   */
+  #unrefWhenNobodyWaits(): void {
+    if (this.#waiters.size === 0 && this.#waitTimer !== undefined) this.#waitTimer.unref?.()
   }
 
   #disarm(): void {

@@ -1,5 +1,9 @@
-/** A timer handle as the clock hands it out. */
+/**
+ * A timer handle as the clock hands it out. A system timer can change its
+ * purpose while armed: `ref()` makes it `awaited`, `unref()` `background`.
+ */
 export interface TimerHandle {
+  ref?(): unknown
   unref?(): unknown
 }
 

@@ -31,7 +31,7 @@ describe('timers and the process', () => {
 
   it('lets a script end when its pool only does background work', async () => {
     const { code, stdout } = await runFixture('idle-pool-exits.ts')
-    expect(stdout.trim()).toBe('[{"one":1}]')
+    expect(stdout.trim()).toBe('[{"one":1},{"two":2}]')
     expect(code).toBe(0)
   }, 30_000)
 })

@@ -90,7 +90,7 @@ describe('connection bag', () => {
     expect(bag.lendIdle(undefined, undefined)).toBeUndefined()
   })
 
-  it('times every waiter out with one timer, oldest first, and keeps no timer once nobody waits', async () => {
+  it('times every waiter out with one timer, oldest first, which finds nobody due once nobody waits', async () => {
     const { bag, clock, counters, entries } = await bagWith(1)
     const outcomes: string[] = []
     const wait = (name: string): void =>
@@ -116,7 +116,11 @@ describe('connection bag', () => {
     bag.makeIdle(entries[0]!, clock.now())
     await flush()
     expect(outcomes.at(-1)).toBe('c got conn-1')
+    // still armed for c (no timer churn per burst of waiters), but due for nobody
+    expect(clock.pendingTimers).toBe(1)
+    await clock.advance(1_000)
     expect(clock.pendingTimers).toBe(0)
     expect(counters.acquireTimeouts).toBe(2)
+    expect(outcomes).toHaveLength(3)
   })
 })
