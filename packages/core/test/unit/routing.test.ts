@@ -166,6 +166,24 @@ describe('acquire({ target: "auto" })', () => {
     await pool.close()
   })
 
+  it('classifies each statement once on its way to a replica', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    const classified: string[] = []
+    const classify = stubs.primary.classify.bind(stubs.primary)
+    stubs.primary.classify = (sql) => {
+      classified.push(sql)
+      return classify(sql)
+    }
+    const conn = await pool.acquire({ target: 'auto' })
+    await conn.query('SELECT a FROM t')
+    await pool.query('SELECT b FROM t')
+    conn.release()
+    expect(classified).toEqual(['SELECT a FROM t', 'SELECT b FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t', 'SELECT b FROM t'])
+    await pool.close()
+  })
+
   it('pins for session state: SET, temporary tables, unknown functions', async () => {
     const { pool } = cluster(1)
     await pool.ready()
