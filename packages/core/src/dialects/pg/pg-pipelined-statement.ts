@@ -14,16 +14,7 @@
  * @internal
  */
 import type { QueryResult, RunOptions } from '../../dialect.js'
-import {
-  batchDriver,
-  canPipeline,
-  PgPipelineQuery,
-  pipelineQueryResult,
-  type PgBatchDriver,
-  type PgPipelineClient,
-  type PgPipeliningHost,
-  type StepOutcome,
-} from './pg-wire-pipeline.js'
+import { batchDriver, canPipeline, PgPipelineQuery, pipelineQueryResult, type PgBatchDriver, type PgPipelineClient, type PgPipeliningHost, type StepOutcome } from './pg-wire-pipeline.js'
 
 /** The pipeline query of each client that still takes statements. */
 const open = new WeakMap<PgPipelineClient, PgPipelineQuery>()
