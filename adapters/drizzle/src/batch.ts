@@ -7,18 +7,13 @@
  * and better-sqlite3 databases alike: the pipeline borrows its own
  * connections from the pool behind `db`.
  */
-import {
-  runBatch,
-  SluiceBatchError,
-  type QueryResult,
-  type SluiceBatchOptions,
-  type SluiceBatchResult,
-} from '@sluice/core'
+import type { QueryResult } from '@sluice/core'
+import { runBatch, SluiceBatchError, type SluiceBatchOptions, type SluiceBatchResult } from '@sluice/core/adapter'
 import { is, Placeholder } from 'drizzle-orm'
 import { SluiceSqliteClient } from './better-sqlite3/sluice-sqlite-client.js'
 import { sluiceOf } from './sluice-of.js'
 
-export { SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core'
+export { SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core/adapter'
 
 /** What `sluiceBatch()` takes: any Drizzle query with `toSQL()` (select, insert, update, delete, relational queries). */
 export interface DrizzleBatchQuery {

@@ -5,21 +5,13 @@
  * pipeline as they are; the pipeline does the batching, this file only
  * translates.
  */
-import {
-  runBatch,
-  SluiceBatchError,
-  type BatchItemResult,
-  type DatabaseKind,
-  type PipelinedStatement,
-  type SluiceBatchOptions,
-  type SluiceBatchOutcome,
-  type SluiceBatchResult,
-} from '@sluice/core'
+import { type BatchItemResult, type DatabaseKind } from '@sluice/core'
+import { runBatch, SluiceBatchError, type PipelinedStatement, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core/adapter'
 import type { Knex } from 'knex'
 import type { KnexQueryObject } from './knex-internals.js'
 import { sluiceOf } from './sluice-of.js'
 
-export { SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core'
+export { SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core/adapter'
 
 /** What `sluiceBatch()` takes: a query builder or `knex.raw(...)`, one statement each. */
 export type KnexBatchQuery = Knex.QueryBuilder<any, any> | Knex.Raw<any>

@@ -1,5 +1,6 @@
 import { Readable, type Writable } from 'node:stream'
-import { ConfigError, createPool, RoutedConnection } from '@sluice/core'
+import { ConfigError, createPool } from '@sluice/core'
+import { RoutedConnection } from '@sluice/core/adapter'
 import type { Knex } from 'knex'
 import { knexAcquireError } from './acquire-error.js'
 import { afterCreateStep, setupHook } from './connection-setup.js'

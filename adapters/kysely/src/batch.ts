@@ -4,15 +4,8 @@
  * query is compiled by Kysely and its SQL and parameters go to the pipeline
  * as they are; the pipeline does the batching, this file only translates.
  */
-import {
-  runBatch,
-  SluiceBatchError,
-  type BatchItemResult,
-  type DatabaseKind,
-  type SluiceBatchOptions,
-  type SluiceBatchOutcome,
-  type SluiceBatchResult,
-} from '@sluice/core'
+import { type BatchItemResult, type DatabaseKind } from '@sluice/core'
+import { runBatch, SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core/adapter'
 import {
   DeleteQueryNode,
   DeleteResult,
@@ -37,7 +30,7 @@ import { POSTGRES_FLAVOR } from './dialect/postgres/postgres-flavor.js'
 import { SQLITE_FLAVOR } from './dialect/sqlite/sqlite-flavor.js'
 import { sluiceOf } from './sluice-of.js'
 
-export { SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core'
+export { SluiceBatchError, type SluiceBatchOptions, type SluiceBatchOutcome, type SluiceBatchResult } from '@sluice/core/adapter'
 
 /** What `sluiceBatch()` takes: a query builder, a `sql` template, or an already compiled query. */
 export type KyselyBatchQuery = Compilable<any> | RawBuilder<any> | CompiledQuery<any>

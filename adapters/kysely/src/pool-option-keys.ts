@@ -8,4 +8,4 @@ export type SluicePoolSettings = Omit<PoolOptions, 'dialect'>
  * when both arrive in one `pool: {...}` object: core's own list, so a new
  * option reaches Kysely users without a change here.
  */
-export { POOL_OPTION_KEYS } from '@sluice/core'
+export { POOL_OPTION_KEYS } from '@sluice/core/adapter'

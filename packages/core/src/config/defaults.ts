@@ -42,3 +42,38 @@ export const LIFETIME_JITTER = 0.025
 export const PREWARM_PERCENTILE = 0.9
 /** Samples kept for the p99 figures in `stats()`. */
 export const LATENCY_WINDOW = 1024
+
+/** Defaults of `createPool({ routing })`. */
+export const ROUTING_DEFAULTS = {
+  strategy: 'round-robin',
+  /** A replica further behind leaves the rotation until it catches up. */
+  maxReplicaLagMillis: 5_000,
+  /** How often each replica's lag, replay position and health are measured. */
+  replicaCheckIntervalMillis: 500,
+  readYourWrites: 'position',
+  /** How long after a write a scope's reads stay on the primary in `window` mode. */
+  readYourWritesWindowMillis: 2_000,
+} as const
+
+/** Defaults of `createPool({ implicitPipelining: true })`. */
+export const IMPLICIT_PIPELINING_DEFAULTS = {
+  /** Most statements in flight on one connection at once. */
+  maxDepth: 16,
+  /** How long one connection takes pipelined statements before it drains and goes back. */
+  maxHoldMillis: 1_000,
+} as const
+
+/** Defaults of `pool.pipeline()`. */
+export const PIPELINE_DEFAULTS = {
+  batchSize: 100,
+  flushIntervalMillis: 5,
+  /** Times `batchSize`. */
+  queueBatches: 10,
+  strategy: 'sequential',
+  onFull: 'wait',
+} as const
+
+/** Rows per chunk of `connection.stream()` when the caller sets none. */
+export const STREAM_CHUNK_SIZE = 100
+/** Rows `query(..., { fetch: 'many' })` returns when the caller sets no `size`. */
+export const FETCH_MANY_SIZE = 100

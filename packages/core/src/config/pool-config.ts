@@ -1,11 +1,11 @@
 import type { Dialect, QueryResult } from '../dialect.js'
 import { ConfigError } from '../errors/config-error.js'
-import type { Clock } from '../util/clock.js'
-import { systemClock } from '../util/clock.js'
+import { systemClock, type Clock } from '../util/clock.js'
 import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
 import { DEFAULTS } from './defaults.js'
-import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from '../pipeline/implicit-pipelining-options.js'
-import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from '../routing/routing-config.js'
+import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
+import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from './routing-config.js'
+import { checkKnownKeys, finiteNumber, integer, millis, oneOf } from './validators.js'
 
 /** A connection just opened, as `onConnect` sees it. */
 export interface NewConnection {
@@ -142,9 +142,7 @@ const REQUIRED_DIALECT_METHODS = ['connect', 'run', 'ping', 'reset', 'close', 'i
  */
 export function resolvePoolConfig(options: PoolOptions, warn: (message: string) => void = () => {}): ResolvedPoolConfig {
   if (options === null || typeof options !== 'object') throw new ConfigError('options', options, 'must be an object')
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(key, (options as unknown as Record<string, unknown>)[key], 'unknown option')
-  }
+  checkKnownKeys('', options, KNOWN_KEYS)
   const dialect = checkDialect(options.dialect)
   const name = options.name ?? DEFAULTS.name
   if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', name, 'must be a non-empty string')
@@ -159,16 +157,13 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     clampedMin = Math.min(min, max)
   }
 
-  const healthThreshold = number('healthThreshold', options.healthThreshold ?? DEFAULTS.healthThreshold, 0)
+  const healthThreshold = finiteNumber('healthThreshold', options.healthThreshold ?? DEFAULTS.healthThreshold, 0)
   if (healthThreshold > 100) throw new ConfigError('healthThreshold', healthThreshold, 'must be between 0 and 100')
   const healthCheckQuery = options.healthCheckQuery ?? dialect.defaultHealthCheckQuery
   if (typeof healthCheckQuery !== 'string' || healthCheckQuery.trim() === '') {
     throw new ConfigError('healthCheckQuery', healthCheckQuery, 'must be a non-empty SQL string')
   }
-  const resetOnRelease = options.resetOnRelease ?? DEFAULTS.resetOnRelease
-  if (!RESET_MODES.includes(resetOnRelease)) {
-    throw new ConfigError('resetOnRelease', resetOnRelease, `must be one of ${RESET_MODES.join(', ')}`)
-  }
+  const resetOnRelease = oneOf('resetOnRelease', options.resetOnRelease ?? DEFAULTS.resetOnRelease, RESET_MODES)
   const preWarm = options.preWarm ?? DEFAULTS.preWarm
   if (typeof preWarm !== 'boolean') throw new ConfigError('preWarm', preWarm, 'must be a boolean')
 
@@ -249,23 +244,4 @@ function checkLog(log: LogConfig): LogConfig {
     throw new ConfigError('log', log, `must be false, a function, or a list of ${LOG_LEVELS.join(', ')}`)
   }
   return Object.freeze([...log])
-}
-
-function number(field: string, value: unknown, minimum: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(field, value, 'must be a finite number')
-  if (value < minimum) throw new ConfigError(field, value, `must be >= ${minimum}`)
-  return value
-}
-
-function integer(field: string, value: unknown, minimum: number): number {
-  const n = number(field, value, minimum)
-  if (!Number.isInteger(n)) throw new ConfigError(field, value, 'must be an integer')
-  return n
-}
-
-function millis(field: string, value: unknown, minimum: number): number {
-  const n = integer(field, value, minimum)
-  // setTimeout silently turns larger delays into 1ms
-  if (n > 2_147_483_647) throw new ConfigError(field, value, 'must be at most 2147483647 (about 24.8 days)')
-  return n
 }

@@ -1,55 +1,47 @@
+import { STREAM_CHUNK_SIZE } from '../config/defaults.js'
 import type { Dialect, QueryResult, RunOptions } from '../dialect.js'
+import { CapabilityError } from '../errors/capability-error.js'
 import { ConnectionReleasedError } from '../errors/connection-released-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
-import { QueryTimeoutError } from '../errors/query-timeout-error.js'
-import type { PoolCounters } from '../metrics/pool-counters.js'
-import { transactionEffect } from '../sql/transaction-effect.js'
-import type { Clock } from '../util/clock.js'
-import { withTimeout } from '../util/with-timeout.js'
-import type {
-  ExecuteOptions,
-  Params,
-  PoolConnection,
-  QueryOptions,
-  Row,
-  WriteResult,
-} from './pool-connection.js'
-import type { PooledConnection } from './pooled-connection.js'
+import type { WorkflowScope } from '../workflow/workflow-scope.js'
+import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
+import type { EntryLease, PoolEntry } from './pool-entry.js'
+import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
 import { shapeRows } from './shape-rows.js'
 
 /** What a lease needs from the pool that lent it. */
-export interface LeaseHost {
+export interface LeaseHost extends StatementHost {
   readonly name: string
   readonly dialect: Dialect<any>
-  readonly clock: Clock
-  readonly counters: PoolCounters
   readonly queryTimeoutMillis: number
   /** Takes the connection back; `destroy` set means close it instead of reusing it. */
   giveBack(lease: Lease, destroy: Error | undefined): void
-  inTransaction(entry: PooledConnection): boolean
+  inTransaction(entry: PoolEntry): boolean
 }
 
-const DEFAULT_CHUNK_SIZE = 100
-
 /**
- * The borrower's one-shot handle on a pooled connection. Every statement goes
- * through the connection actor, is timed, and is classified: a fatal error
- * marks the connection broken (it is closed when given back), a user's SQL
- * error does not touch its health.
+ * The borrower's one-shot handle on a pooled connection, and the engine's own
+ * handle too (the router, replicas and pipelines borrow one through
+ * `acquireLease()`). Every statement goes through the connection actor and
+ * the statement rule (`runStatement`): a fatal error marks the connection
+ * broken (it is closed when given back), a user's SQL error does not touch
+ * its health.
+ *
+ * @internal users see it as a `PoolConnection`
  */
-export class Lease implements PoolConnection {
-  readonly entry: PooledConnection
+export class Lease implements PoolConnection, EntryLease {
+  readonly entry: PoolEntry
   readonly acquiredAt: number
   /** Where it was acquired, when leak detection is on. */
   readonly acquireStack: string | undefined
   /** The workflow scope it was acquired in, if any. */
-  readonly scope: unknown
+  readonly scope: WorkflowScope | undefined
   leakReported = false
   #released = false
   #revoked = false
   readonly #host: LeaseHost
 
-  constructor(host: LeaseHost, entry: PooledConnection, acquiredAt: number, scope: unknown, acquireStack: string | undefined) {
+  constructor(host: LeaseHost, entry: PoolEntry, acquiredAt: number, scope: WorkflowScope | undefined, acquireStack: string | undefined) {
     this.#host = host
     this.entry = entry
     this.acquiredAt = acquiredAt
@@ -87,16 +79,19 @@ export class Lease implements PoolConnection {
     } catch (error) {
       return Promise.reject(error)
     }
-    const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
+    const host = this.#host
+    const entry = this.entry
+    const timeoutMillis = options?.timeoutMillis ?? host.queryTimeoutMillis
     const runOptions: RunOptions =
       options?.rowMode === undefined && options?.prepare === undefined ? NO_OPTIONS : { rowMode: options.rowMode, prepare: options.prepare }
-    return this.entry.run((raw) => this.#runOn(raw, sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
+    return entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
   }
 
   async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {
     this.#assertUsable('stream on')
-    const { dialect, counters } = this.#host
-    if (!dialect.stream) throw new TypeError(`The ${dialect.kind} dialect cannot stream`)
+    const host = this.#host
+    const { dialect } = host
+    if (!dialect.stream) throw new CapabilityError(`The ${dialect.kind} dialect cannot stream`)
     // hold the actor's command slot for as long as the stream is read
     let finish!: () => void
     const finished = new Promise<void>((resolve) => (finish = resolve))
@@ -107,12 +102,11 @@ export class Lease implements PoolConnection {
       })
     })
     try {
-      for await (const row of dialect.stream(raw, sql, params, { chunkSize: options?.chunkSize ?? DEFAULT_CHUNK_SIZE })) {
+      for await (const row of dialect.stream(raw, sql, params, { chunkSize: options?.chunkSize ?? STREAM_CHUNK_SIZE })) {
         yield row as R
       }
     } catch (error) {
-      counters.queryErrors++
-      if (dialect.isFatal(error)) this.entry.markBroken(asError(error))
+      noteStatementFailure(host, this.entry, error)
       throw error
     } finally {
       finish()
@@ -152,39 +146,6 @@ export class Lease implements PoolConnection {
     if (this.#revoked) throw new PoolClosedError(this.#host.name, `${operation} connection ${this.entry.id}`)
     throw new ConnectionReleasedError(this.entry.id, operation)
   }
-
-  async #runOn(raw: unknown, sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
-    const { dialect, clock, counters } = this.#host
-    const started = clock.now()
-    try {
-      const running = dialect.run(raw, sql, params, options)
-      const result =
-        timeoutMillis > 0
-          ? await withTimeout(running, timeoutMillis, clock, () => new QueryTimeoutError(this.entry.id, timeoutMillis))
-          : await running
-      counters.queryTime.record(clock.now() - started)
-      this.#trackTransaction(sql, true)
-      return result
-    } catch (error) {
-      counters.queryTime.record(clock.now() - started)
-      counters.queryErrors++
-      // a timed-out statement may still be running: the connection is not reused
-      if (error instanceof QueryTimeoutError || dialect.isFatal(error)) this.entry.markBroken(asError(error))
-      else this.#trackTransaction(sql, false)
-      throw error
-    }
-  }
-
-  #trackTransaction(sql: string, succeeded: boolean): void {
-    const effect = transactionEffect(sql)
-    if (effect === 'begin' && succeeded) this.entry.transactionByKeywords = true
-    // a failed COMMIT still ends the transaction (PostgreSQL rolls it back)
-    else if (effect === 'end') this.entry.transactionByKeywords = false
-  }
 }
 
 const NO_OPTIONS: RunOptions = Object.freeze({})
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
-}

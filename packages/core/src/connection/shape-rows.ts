@@ -1,7 +1,6 @@
+import { FETCH_MANY_SIZE } from '../config/defaults.js'
 import type { QueryResult } from '../dialect.js'
 import type { QueryOptions, WriteResult } from './pool-connection.js'
-
-const DEFAULT_MANY_SIZE = 100
 
 /** What `query()` returns for each fetch mode, from a full result. */
 export function shapeRows<R>(result: QueryResult<R>, options: QueryOptions | undefined): R[] | R | undefined | WriteResult {
@@ -11,7 +10,7 @@ export function shapeRows<R>(result: QueryResult<R>, options: QueryOptions | und
     case 'one':
       return result.rows[0]
     case 'many':
-      return result.rows.slice(0, options?.size ?? DEFAULT_MANY_SIZE)
+      return result.rows.slice(0, options?.size ?? FETCH_MANY_SIZE)
     case 'none':
       return result.insertId === undefined
         ? { affectedRows: result.affectedRows ?? 0 }

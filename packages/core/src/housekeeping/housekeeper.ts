@@ -1,22 +1,21 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
-import type { Lease } from '../connection/lease.js'
-import type { PooledConnection } from '../connection/pooled-connection.js'
+import type { EntryLease, PoolEntry } from '../connection/pool-entry.js'
 import type { TimerHandle } from '../util/clock.js'
 
 /** Why the pool closed a connection. */
 export type RetireReason = 'lifetime' | 'idle' | 'health' | 'broken' | 'destroyed' | 'reset-failed' | 'pool-closed'
 
-/** What the housekeeper may do to the pool. */
+/** What the housekeeper may do to the pool: the connection lifecycle and the bag's views. */
 export interface HousekeepingTarget {
   readonly config: ResolvedPoolConfig
   /** Idle connections, the longest idle first. */
-  idleConnections(): readonly PooledConnection[]
+  idleConnections(): readonly PoolEntry[]
   /** Leases currently lent out. */
-  activeLeases(): Iterable<Lease>
+  activeLeases(): Iterable<EntryLease>
   totalConnections(): number
-  retire(entry: PooledConnection, reason: RetireReason): void
-  checkHealth(entry: PooledConnection): void
-  reportLeak(lease: Lease, heldMillis: number): void
+  retire(entry: PoolEntry, reason: RetireReason): void
+  checkHealth(entry: PoolEntry): void
+  reportLeak(lease: EntryLease, heldMillis: number): void
   /** Opens connections up to `min` and for waiting acquires. */
   replenish(): void
   log(level: 'error', message: string, details?: Record<string, unknown>): void
@@ -83,10 +82,15 @@ export class Housekeeper {
 
   #schedule(): void {
     const { clock, housekeepingIntervalMillis } = this.#target.config
-    this.#timer = clock.setTimeout(() => {
-      if (!this.#running) return
-      this.tick()
-      this.#schedule()
-    }, housekeepingIntervalMillis)
+    // upkeep nobody waits on: it never keeps the process alive
+    this.#timer = clock.setTimeout(
+      () => {
+        if (!this.#running) return
+        this.tick()
+        this.#schedule()
+      },
+      housekeepingIntervalMillis,
+      'background',
+    )
   }
 }

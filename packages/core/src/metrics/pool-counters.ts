@@ -10,8 +10,6 @@ export class PoolCounters {
   recycled = 0
   failedCreates = 0
   acquireTimeouts = 0
-  workflowsCompleted = 0
-  leakedReleased = 0
   /** Statement-cache figures of connections already closed, so totals survive recycling. */
   retiredStatementHits = 0
   retiredStatementMisses = 0

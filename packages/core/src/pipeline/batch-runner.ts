@@ -1,17 +1,16 @@
 import type { Lease } from '../connection/lease.js'
+import { noteStatementFailure, withStatementTimeout } from '../connection/run-statement.js'
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect } from '../dialect.js'
-import { QueryTimeoutError } from '../errors/query-timeout-error.js'
-import { withTimeout } from '../util/with-timeout.js'
+import { runOneByOne, singleUnits } from '../dialects/run-one-by-one.js'
 import type { PipelineHost } from './pipeline-host.js'
-import { runOneByOne, singleUnits } from './run-one-by-one.js'
 
 /**
  * Runs one batch on a borrowed connection, through its actor like any other
  * command: the dialect's `runBatch` where it has one, statement by statement
- * otherwise. Counts every statement that ran in the pool's stats, and marks
- * the connection broken after a fatal error or a timeout (the pool closes it
- * when it is given back). Never rejects: a failure of the whole batch becomes
- * every statement's error.
+ * otherwise. Each statement follows the statement rule (see `runStatement`):
+ * counted in the pool's stats, the connection marked broken after a fatal
+ * error or a timeout (the pool closes it when it is given back). Never
+ * rejects: a failure of the whole batch becomes every statement's error.
  *
  * @internal
  */
@@ -23,7 +22,7 @@ export async function runBatchOn(host: PipelineHost, lease: Lease, batch: readon
     const running = lease.entry.run((raw) => runBatch(dialect, raw, batch, mode))
     // each statement gets the time one statement would have
     const limit = queryTimeoutMillis * batch.length
-    outcomes = limit > 0 ? await withTimeout(running, limit, clock, () => new QueryTimeoutError(lease.id, limit)) : await running
+    outcomes = limit > 0 ? await withStatementTimeout(running, limit, clock, lease.id) : await running
   } catch (error) {
     outcomes = batch.map(() => ({ status: 'error', error }))
   }
@@ -31,9 +30,7 @@ export async function runBatchOn(host: PipelineHost, lease: Lease, batch: readon
   const each = ran.length === 0 ? 0 : (clock.now() - started) / ran.length
   for (const outcome of ran) {
     counters.queryTime.record(each)
-    if (outcome.status !== 'error') continue
-    counters.queryErrors++
-    if (outcome.error instanceof QueryTimeoutError || dialect.isFatal(outcome.error)) lease.entry.markBroken(asError(outcome.error))
+    if (outcome.status === 'error') noteStatementFailure(host, lease.entry, outcome.error)
   }
   return outcomes
 }
@@ -49,8 +46,4 @@ function runBatch(dialect: Dialect<any>, raw: unknown, batch: readonly BatchStat
     frame: false,
   }
   return runOneByOne(host, singleUnits(batch, run), mode)
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error))
 }

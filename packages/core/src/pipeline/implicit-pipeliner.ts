@@ -1,12 +1,12 @@
+import type { ResolvedImplicitPipelining } from '../config/implicit-pipelining-config.js'
 import type { Lease } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
-import type { Dialect, QueryResult, RunOptions } from '../dialect.js'
-import { QueryTimeoutError } from '../errors/query-timeout-error.js'
+import { runStatement } from '../connection/run-statement.js'
+import type { Dialect, QueryResult, RunOptions, StatementKind } from '../dialect.js'
+import { hasSecondStatement } from '../sql/classify-statement.js'
 import { tokenize } from '../sql/tokenize.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
-import { withTimeout } from '../util/with-timeout.js'
 import type { PipelineHost } from './pipeline-host.js'
-import type { ResolvedImplicitPipelining } from './implicit-pipelining-options.js'
 
 /** What the pipeliner needs beyond a pipeline's host: how busy the pool is. */
 export interface ImplicitPipelinerHost extends PipelineHost {
@@ -50,32 +50,34 @@ class Pipe {
  */
 export class ImplicitPipeliner {
   readonly #host: ImplicitPipelinerHost
-  readonly #dialect: Dialect<any> & Required<Pick<Dialect<any>, 'runPipelined'>>
   readonly #options: ResolvedImplicitPipelining
   readonly #pipes = new Set<Pipe>()
   /** Acquires this pipeliner has waiting in the pool's queue. */
   #acquiring = 0
 
-  private constructor(host: ImplicitPipelinerHost, dialect: Dialect<any> & Required<Pick<Dialect<any>, 'runPipelined'>>, options: ResolvedImplicitPipelining) {
+  private constructor(host: ImplicitPipelinerHost, options: ResolvedImplicitPipelining) {
     this.#host = host
-    this.#dialect = dialect
     this.#options = options
   }
 
   /** A pipeliner for `option`, or `undefined` when it is off or the dialect cannot pipeline. */
   static create(host: ImplicitPipelinerHost, options: ResolvedImplicitPipelining | undefined): ImplicitPipeliner | undefined {
     if (options === undefined) return undefined
-    const dialect = host.dialect as Dialect<any>
+    const dialect: Dialect<any> = host.dialect
     if (typeof dialect.runPipelined !== 'function') {
       host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`)
       return undefined
     }
-    return new ImplicitPipeliner(host, dialect as Dialect<any> & Required<Pick<Dialect<any>, 'runPipelined'>>, options)
+    return new ImplicitPipeliner(host, options)
   }
 
-  /** Runs `sql` pipelined, or returns `undefined` when it must take the ordinary path. */
-  run(sql: string, params: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult> | undefined {
-    if (this.#host.closed() || !eligible(sql, options)) return undefined
+  /**
+   * Runs `sql` pipelined, or returns `undefined` when it must take the
+   * ordinary path. `classified` is the classifier's word on it, when the
+   * router already asked.
+   */
+  run(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified?: StatementKind): Promise<QueryResult> | undefined {
+    if (this.#host.closed() || !eligible(sql, options, classified)) return undefined
     const runOptions: RunOptions = options?.rowMode === undefined ? {} : { rowMode: options.rowMode }
     const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
     const pipe = (this.#saturated() ? this.#pickPipe() : undefined) ?? this.#openPipe()
@@ -126,29 +128,15 @@ export class ImplicitPipeliner {
     pipe.inFlight++
     try {
       const entry = (pipe.lease ?? (await pipe.ready)).entry
-      return await this.#runOn(pipe, entry, sql, params, options, timeoutMillis)
+      try {
+        return await runStatement(this.#host, entry, 'pipelined', sql, params, options, timeoutMillis)
+      } catch (error) {
+        // a timed-out statement may still run and holds up those behind it: drain, then close the connection
+        if (entry.brokenBy !== undefined) pipe.accepting = false
+        throw error
+      }
     } finally {
       if (--pipe.inFlight === 0) this.#closePipe(pipe)
-    }
-  }
-
-  async #runOn(pipe: Pipe, entry: Lease['entry'], sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
-    const { clock, counters } = this.#host
-    const started = clock.now()
-    try {
-      const running = this.#dialect.runPipelined(entry.raw, sql, params, options)
-      const result = timeoutMillis > 0 ? await withTimeout(running, timeoutMillis, clock, () => new QueryTimeoutError(entry.id, timeoutMillis)) : await running
-      counters.queryTime.record(clock.now() - started)
-      return result
-    } catch (error) {
-      counters.queryTime.record(clock.now() - started)
-      counters.queryErrors++
-      // a timed-out statement may still run and holds up those behind it: drain, then close the connection
-      if (error instanceof QueryTimeoutError || this.#dialect.isFatal(error)) {
-        entry.markBroken(error instanceof Error ? error : new Error(String(error)))
-        pipe.accepting = false
-      }
-      throw error
     }
   }
 
@@ -160,19 +148,11 @@ export class ImplicitPipeliner {
 }
 
 /** Autocommit, single-statement, and not asking for a prepared statement. */
-function eligible(sql: string, options: ExecuteOptions | undefined): boolean {
+function eligible(sql: string, options: ExecuteOptions | undefined, classified: StatementKind | undefined): boolean {
   if (typeof sql !== 'string' || options?.prepare === true) return false
   if (transactionEffect(sql) !== 'none') return false
-  return sql.indexOf(';') === -1 || !hasSecondStatement(sql)
-}
-
-function hasSecondStatement(sql: string): boolean {
+  // the classifier calls a statement read or write only when it is one complete statement
+  if (classified === 'read' || classified === 'write' || sql.indexOf(';') === -1) return true
   const tokens = tokenize(sql, { backslashEscapes: false })
-  let ended = false
-  for (const token of tokens) {
-    if (token.kind === 'unterminated') return true
-    if (token.kind === 'punct' && token.text === ';') ended = true
-    else if (ended) return true
-  }
-  return false
+  return !tokens.some((token) => token.kind === 'unterminated') && !hasSecondStatement(tokens)
 }

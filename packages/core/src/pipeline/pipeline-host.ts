@@ -1,7 +1,5 @@
 import type { Lease } from '../connection/lease.js'
-import type { Dialect } from '../dialect.js'
-import type { PoolCounters } from '../metrics/pool-counters.js'
-import type { Clock } from '../util/clock.js'
+import type { StatementHost } from '../connection/run-statement.js'
 import type { Logger } from '../util/logger.js'
 
 /**
@@ -11,14 +9,12 @@ import type { Logger } from '../util/logger.js'
  *
  * @internal
  */
-export interface PipelineHost {
+export interface PipelineHost extends StatementHost {
   readonly name: string
-  readonly dialect: Dialect<any>
-  readonly clock: Clock
-  readonly counters: PoolCounters
   readonly queryTimeoutMillis: number
   /** The pool's `max`: how many batches a `parallel` pipeline runs at once at most. */
   readonly maxConnections: number
   readonly log: Logger
+  /** Borrows a connection: the pool's internal `acquireLease()`. */
   acquire(): Promise<Lease>
 }

@@ -1,12 +1,13 @@
+import { resolvePipelineOptions, type PipelineOptions, type PipelineStrategy, type ResolvedPipelineOptions } from '../config/pipeline-config.js'
 import type { BatchMode, BatchOutcome, BatchStatement } from '../dialect.js'
-import { classifyStatement } from '../routing/classify-statement.js'
+import { ArgumentError } from '../errors/argument-error.js'
+import { classifyStatement } from '../sql/classify-statement.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 import type { TimerHandle } from '../util/clock.js'
 import { buildReport, type BatchItemReport, type BatchItemResult, type BatchReport } from './batch-report.js'
 import { runBatchOn } from './batch-runner.js'
 import type { PipelineHost } from './pipeline-host.js'
 import { BatchNotRunError, PipelineClosedError, PipelineFullError, PipelineStatementError } from './pipeline-errors.js'
-import { resolvePipelineOptions, type PipelineOptions, type PipelineStrategy, type ResolvedPipelineOptions } from './pipeline-options.js'
 
 const BATCH_MODES: Record<PipelineStrategy, BatchMode> = {
   sequential: 'sequential',
@@ -131,7 +132,7 @@ export class Pipeline {
 
   #refusal(sql: string): Error | undefined {
     if (this.#closed) return new PipelineClosedError()
-    if (typeof sql !== 'string') return new TypeError(`Pipeline.add: sql must be a string, got ${typeof sql}`)
+    if (typeof sql !== 'string') return new ArgumentError('Pipeline.add', 'sql', `must be a string, got ${typeof sql}`)
     if (transactionEffect(sql) !== 'none') {
       return new PipelineStatementError('transaction control (BEGIN, COMMIT, ROLLBACK) cannot be pipelined; use strategy "transactional" or pool.transaction()')
     }
@@ -166,12 +167,17 @@ export class Pipeline {
   #armTimer(): void {
     const first = this.#queue[0]
     if (first === undefined || first.index <= this.#forceThrough) return this.#disarmTimer()
-    this.#timer ??= this.#host.clock.setTimeout(() => {
-      this.#timer = undefined
-      const last = this.#queue.at(-1)
-      if (last !== undefined) this.#forceThrough = Math.max(this.#forceThrough, last.index)
-      this.#pump()
-    }, this.options.flushIntervalMillis)
+    // armed only while statements are queued, whose add() promises settle when they are sent
+    this.#timer ??= this.#host.clock.setTimeout(
+      () => {
+        this.#timer = undefined
+        const last = this.#queue.at(-1)
+        if (last !== undefined) this.#forceThrough = Math.max(this.#forceThrough, last.index)
+        this.#pump()
+      },
+      this.options.flushIntervalMillis,
+      'awaited',
+    )
   }
 
   #disarmTimer(): void {

@@ -4,23 +4,18 @@
  * share. The adapters only translate their queries to SQL and parameters,
  * and the answers back to the ORM's shapes.
  */
-import { ConfigError } from '../errors/config-error.js'
+import { checkBatchOptions, type PipelineOptions, type PipelineStrategy, type SluiceBatchOptions } from '../config/pipeline-config.js'
 import { SluiceError } from '../errors/sluice-error.js'
-import type { Pool } from '../pool/pool.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 import type { BatchItemResult, BatchItemStatus, BatchReport } from './batch-report.js'
 import { PipelineStatementError } from './pipeline-errors.js'
-import { PIPELINE_STRATEGIES, type PipelineStrategy } from './pipeline-options.js'
+import type { Pipeline } from './pipeline.js'
 
-/** Options of `sluiceBatch()`. */
-export interface SluiceBatchOptions {
-  /** How the pipeline runs the statements (see docs/pipelining.md). Defaults to `'sequential'`, as `pool.pipeline()`. */
-  readonly strategy?: PipelineStrategy
-  /**
-   * Statements per batch. Defaults to all of them in one batch, which is what
-   * makes `'transactional'` all-or-nothing for the whole list (it is per batch).
-   */
-  readonly batchSize?: number
+export type { SluiceBatchOptions } from '../config/pipeline-config.js'
+
+/** What a batch needs of the pool: a new pipeline. */
+export interface PipelineSource {
+  pipeline(options?: PipelineOptions): Pipeline
 }
 
 /** What became of one statement: its value (as the ORM would give it), or why there is none. */
@@ -80,7 +75,6 @@ export interface PipelinedRun {
   readonly report: BatchReport
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(['strategy', 'batchSize'])
 const EMPTY_REPORT: BatchReport = Object.freeze({ items: [], succeeded: 0, failed: 0, notRun: 0, rolledBack: 0, batches: 0 })
 
 /**
@@ -88,8 +82,8 @@ const EMPTY_REPORT: BatchReport = Object.freeze({ items: [], succeeded: 0, faile
  * sends what is queued and waits for all of it), and pairs each statement's
  * `add()` result with its fate in the report.
  */
-export async function runBatch(pool: Pool, statements: readonly PipelinedStatement[], options: SluiceBatchOptions): Promise<PipelinedRun> {
-  const { strategy = 'sequential', batchSize } = checkOptions(options)
+export async function runBatch(pool: PipelineSource, statements: readonly PipelinedStatement[], options: SluiceBatchOptions): Promise<PipelinedRun> {
+  const { strategy = 'sequential', batchSize } = checkBatchOptions(options)
   // refused by the pipeline too, but only when added: checked first, so that nothing before it is sent
   const control = statements.findIndex((statement) => transactionEffect(statement.sql) !== 'none')
   if (control !== -1) {
@@ -121,15 +115,4 @@ export async function runBatch(pool: Pool, statements: readonly PipelinedStateme
     return { status: item.status === 'ok' ? 'error' : item.status, error: item.error ?? (result?.status === 'rejected' ? result.reason : undefined) }
   })
   return { strategy, outcomes, report }
-}
-
-function checkOptions(options: SluiceBatchOptions): SluiceBatchOptions {
-  if (typeof options !== 'object' || options === null) throw new ConfigError('sluiceBatch', options, 'options must be an object')
-  for (const [key, value] of Object.entries(options)) {
-    if (!OPTION_KEYS.has(key)) throw new ConfigError(`sluiceBatch.${key}`, value, 'unknown option (expected strategy, batchSize)')
-  }
-  if (options.strategy !== undefined && !PIPELINE_STRATEGIES.includes(options.strategy)) {
-    throw new ConfigError('sluiceBatch.strategy', options.strategy, `must be one of ${PIPELINE_STRATEGIES.join(', ')}`)
-  }
-  return options
 }

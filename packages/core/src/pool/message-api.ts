@@ -1,7 +1,9 @@
-import { FETCH_MODES, type FetchMode, type PoolConnection } from '../connection/pool-connection.js'
+import type { ResolvedPoolConfig } from '../config/pool-config.js'
+import { FETCH_MODES, type ExecuteOptions, type FetchMode, type Params, type PoolConnection } from '../connection/pool-connection.js'
+import { shapeRows } from '../connection/shape-rows.js'
+import type { QueryResult } from '../dialect.js'
 import { OperationError } from '../errors/operation-error.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
-import type { Pool } from './pool.js'
 
 export const OPERATIONS = ['initialize', 'acquire', 'execute', 'release', 'stats'] as const
 export type Operation = (typeof OPERATIONS)[number]
@@ -52,16 +54,25 @@ export interface ReleaseResult {
 
 export type MessageResult = InitializeResult | AcquireResult | ExecuteResult | ReleaseResult | PoolStats
 
+/** What the message API drives: the pool users hold. */
+export interface MessageHost {
+  readonly config: ResolvedPoolConfig
+  ready(): Promise<void>
+  acquire(options?: { workflowId?: string }): Promise<PoolConnection>
+  execute(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult>
+  stats(): PoolStats
+}
+
 /**
  * The guide's message-shaped API over the pool, for callers that pass plain
  * objects around (workflow nodes, RPC). Connections acquired here are held by
  * id until released here.
  */
 export class MessageApi {
-  readonly #pool: Pool
+  readonly #pool: MessageHost
   readonly #held = new Map<string, PoolConnection>()
 
-  constructor(pool: Pool) {
+  constructor(pool: MessageHost) {
     this.#pool = pool
   }
 
@@ -114,13 +125,12 @@ export class MessageApi {
       message.connectionId === undefined
         ? await this.#pool.execute(message.query, message.params, options)
         : await this.#heldConnection('execute', message.connectionId).execute(message.query, message.params, options)
-    const rows = result.rows
-    const data =
-      fetchMode === 'all' ? rows : fetchMode === 'many' ? rows.slice(0, message.fetchSize ?? 100) : fetchMode === 'one' ? (rows[0] ?? null) : null
+    // the guide's shapes: `none` carries no data, a missing row is null
+    const data = fetchMode === 'none' ? null : (shapeRows(result, { fetch: fetchMode, size: message.fetchSize }) ?? null)
     return {
       success: true,
       data,
-      rowCount: rows.length,
+      rowCount: result.rows.length,
       affectedRows: result.affectedRows,
       executionTimeMs: performance.now() - started,
     }

@@ -1,11 +1,10 @@
-import type { Lease } from '../connection/lease.js'
 import type { Dialect } from '../dialect.js'
-import type { Pool } from '../pool/pool.js'
+import type { RoutingNode } from './routing-node.js'
 
 /** One replica as the router sees it: its own pool, and what the last check found. */
 export class ReplicaNode {
   readonly name: string
-  readonly pool: Pool
+  readonly pool: RoutingNode
   readonly #dialect: Dialect<any>
   /** In rotation: reachable, replicating, and no further behind than allowed. */
   healthy = false
@@ -18,10 +17,10 @@ export class ReplicaNode {
   reads = 0
   #checking: Promise<void> | undefined
 
-  constructor(name: string, pool: Pool) {
-    this.name = name
+  constructor(pool: RoutingNode) {
+    this.name = pool.name
     this.pool = pool
-    this.#dialect = pool.config.dialect
+    this.#dialect = pool.dialect
   }
 
   /** Measures lag and replay position; a replica that cannot be reached, or lags, leaves the rotation. */
@@ -62,12 +61,12 @@ export class ReplicaNode {
   }
 
   async #withRaw<T>(fn: (raw: unknown) => Promise<T>): Promise<T> {
-    const conn = (await this.pool.acquire()) as Lease
+    const lease = await this.pool.acquireLease()
     try {
       // through the connection's actor, like any statement
-      return await conn.entry.run(fn)
+      return await lease.entry.run(fn)
     } finally {
-      conn.release()
+      lease.release()
     }
   }
 }

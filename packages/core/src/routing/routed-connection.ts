@@ -1,14 +1,15 @@
 import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
 import { shapeRows } from '../connection/shape-rows.js'
 import type { QueryResult, StatementKind } from '../dialect.js'
+import { ConnectionNotPinnedError } from '../errors/connection-not-pinned-error.js'
 import { ConnectionReleasedError } from '../errors/connection-released-error.js'
 import { leadingKeywords } from '../sql/leading-keywords.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 
 /** What a routed connection needs of its pool. */
 export interface RoutedConnectionHost {
-  /** Runs one statement where the router sends it, on a connection borrowed for that statement alone. */
-  execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>>
+  /** Runs one statement where the router sends it (`kind`, already classified), on a connection borrowed for that statement alone. */
+  execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, kind: StatementKind): Promise<QueryResult<R>>
   /** Borrows a primary connection to pin. */
   acquirePrimary(): Promise<PoolConnection>
   classify(sql: string, hint: StatementKind | undefined): StatementKind
@@ -51,7 +52,7 @@ export class RoutedConnection implements PoolConnection {
 
   /** The pinned connection's driver object (pinning one if needed, since the caller will use the session). */
   get driverConnection(): unknown {
-    if (!this.#pinned) throw new TypeError('A routed connection has no driver connection until a statement pins one; call pin() first')
+    if (!this.#pinned) throw new ConnectionNotPinnedError()
     return this.#pinned.driverConnection
   }
 
@@ -80,10 +81,11 @@ export class RoutedConnection implements PoolConnection {
 
   async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
     this.#assertUsable('query')
-    if (this.#pinned || this.#pinning || this.#needsSession(sql, options?.hint)) {
-      return (await this.pin()).execute<R>(sql, params, options)
-    }
-    return this.#host.execute<R>(sql, params, options)
+    if (this.#pinned || this.#pinning) return (await this.pin()).execute<R>(sql, params, options)
+    // classified once: the router routes by this answer and does not ask again
+    const kind = transactionEffect(sql) === 'none' ? this.#host.classify(sql, options?.hint) : undefined
+    if (kind === undefined || needsSession(sql, kind)) return (await this.pin()).execute<R>(sql, params, options)
+    return this.#host.execute<R>(sql, params, options, kind)
   }
 
   async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {
@@ -116,16 +118,15 @@ export class RoutedConnection implements PoolConnection {
     }
   }
 
-  #needsSession(sql: string, hint: StatementKind | undefined): boolean {
-    if (transactionEffect(sql) !== 'none') return true
-    const kind = this.#host.classify(sql, hint)
-    if (kind === 'read') return false
-    if (kind === 'unknown') return true
-    const [first, second] = leadingKeywords(sql, 2)
-    return !STATELESS_WRITES.has(first ?? '') || second === 'TEMPORARY' || second === 'TEMP'
-  }
-
   #assertUsable(operation: string): void {
     if (this.#released) throw new ConnectionReleasedError(this.id, operation)
   }
+}
+
+/** Whether a statement of `kind` must run on a pinned session: anything but a read or a stateless autocommit write. */
+function needsSession(sql: string, kind: StatementKind): boolean {
+  if (kind === 'read') return false
+  if (kind === 'unknown') return true
+  const [first, second] = leadingKeywords(sql, 2)
+  return !STATELESS_WRITES.has(first ?? '') || second === 'TEMPORARY' || second === 'TEMP'
 }

@@ -1,3 +1,4 @@
+import type { ResolvedRoutingConfig } from '../config/routing-config.js'
 import type { Lease } from '../connection/lease.js'
 import type { ExecuteOptions, Params, PoolConnection } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
@@ -5,14 +6,9 @@ import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
-import type { ReplicaNode } from './replica-node.js'
-import type { ResolvedRoutingConfig } from './routing-config.js'
-
-/** What the router needs of the primary pool. */
-export interface RoutingPrimary {
-  readonly dialect: Dialect<any>
-  withConnection<T>(fn: (connection: PoolConnection) => Promise<T>): Promise<T>
-}
+import { ReplicaNode } from './replica-node.js'
+import { RoutedConnection } from './routed-connection.js'
+import type { OpenReplica, RoutingNode } from './routing-node.js'
 
 /** Routing counters, all measured. */
 export interface RoutingStats {
@@ -34,15 +30,18 @@ export interface RoutingStats {
 }
 
 /**
- * Sends each statement of `pool.query()` / `pool.execute()` where it belongs:
- * reads (as the dialect's classifier says, or the caller's hint) to a healthy
- * replica that already shows the scope's writes; writes, unknown statements
- * and everything on a borrowed connection to the primary. Measures each
+ * Read/write routing, above the pools: owns the replicas (each a pool of its
+ * own), sends each statement of `pool.query()` / `pool.execute()` where it
+ * belongs (reads, as the dialect's classifier or the caller's hint says, to
+ * a healthy replica that already shows the scope's writes; writes, unknown
+ * statements and everything on a borrowed connection to the primary), and
+ * hands out the `replica` and `auto` targets of `acquire()`. Measures each
  * replica on a timer and takes one out of rotation while it is down, not
  * replicating or behind `maxReplicaLagMillis`.
  */
 export class Router {
-  readonly #primary: RoutingPrimary
+  readonly #primary: RoutingNode
+  readonly #dialect: Dialect<any>
   readonly #replicas: readonly ReplicaNode[]
   readonly #config: ResolvedRoutingConfig
   readonly #clock: Clock
@@ -55,25 +54,33 @@ export class Router {
   #writes = 0
   #fallbacks = 0
 
-  constructor(primary: RoutingPrimary, replicas: readonly ReplicaNode[], config: ResolvedRoutingConfig, clock: Clock, log: Logger) {
+  constructor(primary: RoutingNode, replicas: ReadonlyArray<Dialect<any>>, openReplica: OpenReplica, config: ResolvedRoutingConfig, clock: Clock, log: Logger) {
     this.#primary = primary
-    this.#replicas = replicas
+    this.#dialect = primary.dialect
+    this.#replicas = replicas.map((dialect, i) => new ReplicaNode(openReplica(dialect, `${primary.name}/replica-${i + 1}`)))
     this.#config = config
     this.#clock = clock
     this.#log = log
   }
 
-  /** Checks every replica once, then keeps checking on a timer. */
+  /** Opens each replica's `min` and measures them before the first read is routed (a replica that fails is logged, not fatal), then keeps checking on a timer. */
   async start(): Promise<void> {
     if (this.#running) return
     this.#running = true
+    await Promise.all(
+      this.#replicas.map((replica) =>
+        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`)),
+      ),
+    )
     await this.checkReplicas()
     this.#schedule()
   }
 
-  stop(): void {
+  /** Stops the checks and closes every replica's pool. */
+  async close(): Promise<void> {
     this.#running = false
     if (this.#timer) this.#clock.clearTimeout(this.#timer)
+    await Promise.all(this.#replicas.map((replica) => replica.pool.close()))
   }
 
   async checkReplicas(): Promise<void> {
@@ -88,47 +95,60 @@ export class Router {
     )
   }
 
-  /** Where a statement goes: the classifier's (or hint's) word, primary when unsure. */
+  /** Where a statement goes: the caller's hint, else the classifier's word; primary when unsure. */
   kindOf(sql: string, hint: StatementKind | undefined): StatementKind {
-    return hint ?? this.#primary.dialect.classify?.(sql) ?? 'unknown'
+    return hint ?? this.#dialect.classify?.(sql) ?? 'unknown'
   }
 
-  async execute<R>(sql: string, params: Params | undefined, options: (ExecuteOptions & { hint?: StatementKind }) | undefined): Promise<QueryResult<R>> {
+  /** Runs one statement where it belongs; `kind` when the caller already classified it. */
+  async execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, kind = this.kindOf(sql, options?.hint)): Promise<QueryResult<R>> {
+    // the classifier's word travels down, so the node does not tokenize the statement again
+    const classified = options?.hint === undefined ? kind : undefined
     const scope = currentConsistencyScope()
-    if (this.kindOf(sql, options?.hint) === 'read') {
-      const replica = await this.#pick(scope)
-      if (replica) {
-        try {
-          const result = await replica.pool.execute<R>(sql, params, options)
-          replica.reads++
-          this.#readsToReplicas++
-          return result
-        } catch (error) {
-          if (!(error instanceof PoolTimeoutError) && !replica.pool.config.dialect.isFatal(error)) throw error
-          // the replica failed, not the statement: a read is safe to run again on the primary
-          replica.takeOut(error instanceof Error ? error.message : String(error))
-          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
-          this.#fallbacks++
-        }
-      }
-      this.#readsToPrimary++
-      return this.#primary.withConnection((conn) => conn.execute<R>(sql, params, options))
-    }
+    if (kind === 'read') return this.#read<R>(sql, params, options, classified, scope)
     this.#writes++
-    return this.#primary.withConnection(async (conn) => {
-      const result = await conn.execute<R>(sql, params, options)
-      if (scope) await this.noteWrite(scope, conn)
+    if (!scope) return this.#primary.execute<R>(sql, params, options, classified)
+    // the write's position is read on the connection that made it
+    const lease = await this.#primary.acquireLease()
+    try {
+      const result = await lease.execute<R>(sql, params, options)
+      await this.noteWrite(scope, lease)
       return result
-    })
+    } finally {
+      if (!lease.released) lease.release()
+    }
+  }
+
+  /** `acquire({ target })`: a healthy replica's connection (else the primary's), or a handle that routes statement by statement. */
+  acquire(target: 'replica' | 'auto', workflowId: string | undefined): Promise<PoolConnection> {
+    if (target === 'replica') return this.replicaLease() ?? this.#primary.acquireLease(workflowId)
+    return Promise.resolve(
+      new RoutedConnection({
+        execute: (sql, params, options, kind) => this.execute(sql, params, options, kind),
+        acquirePrimary: () => this.#primary.acquireLease(workflowId),
+        classify: (sql, hint) => this.kindOf(sql, hint),
+      }),
+    )
+  }
+
+  /** A connection of a healthy replica; undefined when none is healthy. */
+  replicaLease(): Promise<Lease> | undefined {
+    return this.#replicas.find((r) => r.healthy)?.pool.acquireLease()
+  }
+
+  /** After a transaction committed on `lease`: records the write for the current scope's reads. */
+  async noteCommit(lease: Lease): Promise<void> {
+    const scope = currentConsistencyScope()
+    if (scope) await this.noteWrite(scope, lease)
   }
 
   /** Records where a scope's write stands, on the connection that made it (after its commit). */
-  async noteWrite(scope: ConsistencyScope, conn: PoolConnection): Promise<void> {
+  async noteWrite(scope: ConsistencyScope, lease: Lease): Promise<void> {
     scope.wroteAt = this.#clock.now()
     scope.writePosition = undefined
-    const dialect = this.#primary.dialect
-    if (this.#config.readYourWrites !== 'position' || !dialect.writePosition || conn.inTransaction()) return
-    scope.writePosition = await (conn as Lease).entry.run((raw) => dialect.writePosition!(raw))
+    const dialect = this.#dialect
+    if (this.#config.readYourWrites !== 'position' || !dialect.writePosition || lease.inTransaction()) return
+    scope.writePosition = await lease.entry.run((raw) => dialect.writePosition!(raw))
   }
 
   stats(): RoutingStats {
@@ -138,19 +158,39 @@ export class Router {
       writes: this.#writes,
       fallbacks: this.#fallbacks,
       replicas: this.#replicas.map((replica) => {
-        const { currentState } = replica.pool.stats()
+        const counts = replica.pool.connectionCounts()
         return {
           name: replica.name,
-          database: replica.pool.config.dialect.description,
+          database: replica.pool.dialect.description,
           healthy: replica.healthy,
           reason: replica.reason,
           lagMillis: replica.lagMillis,
           reads: replica.reads,
-          totalConnections: currentState.totalConnections,
-          activeConnections: currentState.activeConnections,
+          totalConnections: counts.total,
+          activeConnections: counts.active,
         }
       }),
     }
+  }
+
+  async #read<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified: StatementKind | undefined, scope: ConsistencyScope | undefined): Promise<QueryResult<R>> {
+    const replica = await this.#pick(scope)
+    if (replica) {
+      try {
+        const result = await replica.pool.execute<R>(sql, params, options, classified)
+        replica.reads++
+        this.#readsToReplicas++
+        return result
+      } catch (error) {
+        if (!(error instanceof PoolTimeoutError) && !replica.pool.dialect.isFatal(error)) throw error
+        // the replica failed, not the statement: a read is safe to run again on the primary
+        replica.takeOut(errorMessage(error))
+        this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+        this.#fallbacks++
+      }
+    }
+    this.#readsToPrimary++
+    return this.#primary.execute<R>(sql, params, options, classified)
   }
 
   /** A replica for a read in `scope`, or undefined for the primary. */
@@ -159,7 +199,7 @@ export class Router {
     if (healthy.length === 0) return undefined
     if (!scope || scope.wroteAt === undefined || this.#config.readYourWrites === 'off') return this.#choose(healthy)
     const written = scope.writePosition
-    const reached = this.#primary.dialect.positionReached
+    const reached = this.#dialect.positionReached
     if (written === undefined || !reached) {
       // no position to compare: keep the scope on the primary for the window
       return this.#clock.now() - scope.wroteAt < this.#config.readYourWritesWindowMillis ? undefined : this.#choose(healthy)
@@ -193,13 +233,22 @@ export class Router {
   }
 
   #schedule(): void {
-    this.#timer = this.#clock.setTimeout(() => {
-      if (!this.#running) return
-      this.checkReplicas()
-        .catch((error: unknown) => this.#log('error', 'replica check failed', { error }))
-        .finally(() => {
-          if (this.#running) this.#schedule()
-        })
-    }, this.#config.replicaCheckIntervalMillis)
+    // upkeep nobody waits on: it never keeps the process alive
+    this.#timer = this.#clock.setTimeout(
+      () => {
+        if (!this.#running) return
+        this.checkReplicas()
+          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }))
+          .finally(() => {
+            if (this.#running) this.#schedule()
+          })
+      },
+      this.#config.replicaCheckIntervalMillis,
+      'background',
+    )
   }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

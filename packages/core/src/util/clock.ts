@@ -1,25 +1,43 @@
-/** A timer handle as the clock hands it out. */
+/**
+ * A timer handle as the clock hands it out. A system timer can change its
+ * purpose while armed: `ref()` makes it `awaited`, `unref()` `background`.
+ */
 export interface TimerHandle {
+  ref?(): unknown
   unref?(): unknown
 }
 
 /**
+ * Whether someone waits on a timer, which decides whether it keeps the
+ * process alive:
+ * - `awaited`: a caller's promise settles when it fires (an acquire timeout
+ *   while acquires wait, a connect retry while someone waits, a statement
+ *   timeout, `close()`'s drain, a pipeline's flush). It keeps the process
+ *   alive, so `await pool.query()` in a plain script always ends in a result
+ *   or an error, never a silent exit.
+ * - `background`: the engine's own upkeep (housekeeping, health checks,
+ *   replica checks). It never keeps the process alive.
+ */
+export type TimerPurpose = 'awaited' | 'background'
+
+/**
  * Time as the engine sees it. Injected so that tests can move time by hand
- * instead of sleeping (HikariCP's ClockSource).
+ * instead of sleeping (HikariCP's ClockSource). Every timer of the engine
+ * goes through it.
  */
 export interface Clock {
   /** Milliseconds from an arbitrary origin, monotonic. */
   now(): number
-  /** Runs `fn` once after `ms`; the timer never keeps the process alive. */
-  setTimeout(fn: () => void, ms: number): TimerHandle
+  /** Runs `fn` once after `ms`; `purpose` says whether it keeps the process alive. */
+  setTimeout(fn: () => void, ms: number, purpose: TimerPurpose): TimerHandle
   clearTimeout(handle: TimerHandle): void
 }
 
 export const systemClock: Clock = {
   now: () => performance.now(),
-  setTimeout(fn, ms) {
+  setTimeout(fn, ms, purpose) {
     const handle = setTimeout(fn, ms)
-    handle.unref()
+    if (purpose === 'background') handle.unref()
     return handle
   },
   clearTimeout(handle) {

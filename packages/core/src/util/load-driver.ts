@@ -1,4 +1,4 @@
-import { SluiceError } from '../errors/sluice-error.js'
+import { DriverMissingError } from '../errors/driver-missing-error.js'
 
 /**
  * Imports an optional peer dependency (a database driver) the first time a
@@ -11,10 +11,6 @@ export async function loadDriver<T>(packageName: 'pg' | 'mysql2' | 'better-sqlit
     const mod = (await import(packageName)) as { default?: T }
     return (mod.default ?? mod) as T
   } catch (error) {
-    throw new SluiceError(
-      'SLUICE_DRIVER_MISSING',
-      `The ${dialect} dialect needs the '${packageName}' package, which could not be loaded; install it next to @sluice/core (npm install ${packageName})`,
-      { cause: error },
-    )
+    throw new DriverMissingError(packageName, dialect, error)
   }
 }

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
-import { SluiceError } from '../errors/sluice-error.js'
+import { WorkflowError } from '../errors/workflow-error.js'
 import { UsageHistory } from './usage-history.js'
 import { WorkflowScope } from './workflow-scope.js'
 
@@ -24,7 +24,7 @@ export class WorkflowTracker {
   start(id: string, type: string, now: number): WorkflowScope {
     checkName('workflow id', id)
     checkName('workflow type', type)
-    if (this.#scopes.has(id)) throw new SluiceError('SLUICE_WORKFLOW', `Workflow ${JSON.stringify(id)} has already started`)
+    if (this.#scopes.has(id)) throw new WorkflowError(`Workflow ${JSON.stringify(id)} has already started`)
     const scope = new WorkflowScope(id, type, now)
     this.#scopes.set(id, scope)
     return scope
@@ -43,7 +43,7 @@ export class WorkflowTracker {
   current(workflowId: string | undefined): WorkflowScope | undefined {
     if (workflowId !== undefined) {
       const scope = this.#scopes.get(workflowId)
-      if (!scope) throw new SluiceError('SLUICE_WORKFLOW', `Unknown workflow ${JSON.stringify(workflowId)}: call onWorkflowStart first`)
+      if (!scope) throw new WorkflowError(`Unknown workflow ${JSON.stringify(workflowId)}: call onWorkflowStart first`)
       return scope
     }
     // the async-context lookup costs something; skip it while no workflow runs
@@ -57,6 +57,6 @@ export class WorkflowTracker {
 
 function checkName(what: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new SluiceError('SLUICE_WORKFLOW', `The ${what} must be a non-empty string, got ${typeof value}`)
+    throw new WorkflowError(`The ${what} must be a non-empty string, got ${typeof value}`)
   }
 }

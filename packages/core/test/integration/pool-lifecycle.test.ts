@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import { PoolTimeoutError } from '../../src/errors/pool-timeout-error.js'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import { TEST_PASSWORD } from '../support/databases.js'

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Dialect } from '../../src/dialect.js'
 import { mysql } from '../../src/dialects/mysql2/index.js'
 import { postgres } from '../../src/dialects/pg/index.js'
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import { MYSQL_REPLICA_ADMIN_URL, MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_ADMIN_URL, PG_REPLICA_URL, PG_URL } from '../support/databases.js'
 import { until } from '../support/targets.js'
 
@@ -114,6 +114,22 @@ for (const cluster of CLUSTERS) {
         await pool.query(`UPDATE ${table} SET note = 'seen' WHERE id = 1`)
         await until(async () => ((await pool.query(cluster.whoAmISql, [], { fetch: 'one' })) as { who: string }).who === 'replica', 'a replica that caught up')
       })
+    })
+
+    it('runs a routed transaction in a scope once: it commits, resolves, and the scope reads the write', async () => {
+      for (const target of ['auto', 'primary', undefined] as const) {
+        const id = target === 'auto' ? 300 : target === 'primary' ? 301 : 302
+        const outcome = await pool.scope(async () => {
+          const result = await pool.transaction(async (tx) => {
+            await tx.query(`INSERT INTO ${table} (id, note) VALUES (${cluster.p(1)}, ${cluster.p(2)})`, [id, `tx ${target}`])
+            return 'committed'
+          }, target === undefined ? undefined : { target })
+          return { result, row: await pool.query(`SELECT note FROM ${table} WHERE id = ${cluster.p(1)}`, [id], { fetch: 'one' }) }
+        })
+        expect(outcome).toEqual({ result: 'committed', row: { note: `tx ${target}` } })
+      }
+      // exactly one row each: a caller that retried a falsely failed transaction would have written twice
+      expect(await pool.query(`SELECT COUNT(*) AS n FROM ${table} WHERE id BETWEEN 300 AND 302`, [], { fetch: 'one' })).toEqual({ n: cluster.name === 'postgres' ? '3' : 3 })
     })
 
     it('takes a replica whose replay is paused out of rotation, and back when it resumes', async () => {

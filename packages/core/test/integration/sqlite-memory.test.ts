@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { sqlite } from '../../src/dialects/better-sqlite3/index.js'
-import { createPool } from '../../src/pool/pool.js'
+import { createPool } from '../../src/pool.js'
 
 describe('an in-memory SQLite pool', () => {
   it('keeps its one connection, and so its data, however short the configured lifetime', async () => {

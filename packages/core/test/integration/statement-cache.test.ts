@@ -5,14 +5,14 @@ import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import type { Dialect } from '../../src/dialect.js'
-import { sqlite, type BetterSqlite3Dialect } from '../../src/dialects/better-sqlite3/index.js'
+import { BetterSqlite3Dialect } from '../../src/dialects/better-sqlite3/index.js'
 import type { SqliteDialectConfig } from '../../src/dialects/better-sqlite3/better-sqlite3-dialect-config.js'
 import type { SqliteDatabase } from '../../src/dialects/better-sqlite3/better-sqlite3-driver-types.js'
-import { mysql, type MysqlDialectConfig } from '../../src/dialects/mysql2/index.js'
+import { Mysql2Dialect, type MysqlDialectConfig } from '../../src/dialects/mysql2/index.js'
 import type { Mysql2Connection } from '../../src/dialects/mysql2/mysql2-driver-types.js'
 import { PgDialect, type PostgresDialectConfig } from '../../src/dialects/pg/index.js'
 import type { PgClient } from '../../src/dialects/pg/pg-driver-types.js'
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import { MYSQL_URL, PG_URL } from '../support/databases.js'
 
 /** PgBouncer 1.18 in transaction mode in front of PG_URL's server (test/services/pgbouncer.sh). */
@@ -344,7 +344,7 @@ describe('statement cache on postgres behind PgBouncer (transaction mode)', () =
 
 describe('statement cache on mysql', () => {
   const mysqlDialect = (config: Omit<MysqlDialectConfig, 'connectionString'> = {}) =>
-    mysql({ connectionString: MYSQL_URL, statementCacheSize: 3, prepare: 'parameterized', ...config })
+    new Mysql2Dialect({ connectionString: MYSQL_URL, statementCacheSize: 3, prepare: 'parameterized', ...config })
 
   /** This session's prepared statements: prepared minus closed (MariaDB counts both per session). */
   async function sessionStatements(conn: { query: Pool['query'] }): Promise<{ prepared: number; closed: number }> {
@@ -394,7 +394,7 @@ describe('statement cache on mysql', () => {
   })
 
   it("prepares only on request by default ('explicit'); arrays stay on the text protocol", async () => {
-    const dialect = mysql({ connectionString: MYSQL_URL })
+    const dialect = new Mysql2Dialect({ connectionString: MYSQL_URL })
     const raw = await rawConnection(dialect)
     await dialect.run(raw, 'SELECT ? AS n', [1], {})
     expect(dialect.statementCacheStats(raw)).toEqual({ size: 0, capacity: 100, hits: 0, misses: 0, evictions: 0 })
@@ -449,7 +449,7 @@ describe('statement cache on sqlite', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   let files = 0
   const sqliteDialect = (config: Omit<SqliteDialectConfig, 'filename'> = {}): BetterSqlite3Dialect =>
-    sqlite({ filename: join(dir, `db-${++files}.sqlite`), statementCacheSize: 3, ...config })
+    new BetterSqlite3Dialect({ filename: join(dir, `db-${++files}.sqlite`), statementCacheSize: 3, ...config })
 
   it('hits on every repeated statement, with exact counts in pool.stats()', async () => {
     const pool = openPool(sqliteDialect())
@@ -532,10 +532,10 @@ describe('statement cache options of the dialects', () => {
     expect(() => new PgDialect({ connectionString: PG_URL, pooler: 'pgbouncer' as never })).toThrow(
       "Sluice: invalid option dialect.pooler = \"pgbouncer\": must be one of 'auto', 'none', 'transaction'",
     )
-    expect(() => mysql({ connectionString: MYSQL_URL, statementCacheSize: 1.5 })).toThrow(
+    expect(() => new Mysql2Dialect({ connectionString: MYSQL_URL, statementCacheSize: 1.5 })).toThrow(
       'Sluice: invalid option dialect.statementCacheSize = 1.5: must be an integer from 0 (no cache) to 10000',
     )
-    expect(() => sqlite({ filename: ':memory:', prepare: 'always' as never })).toThrow(
+    expect(() => new BetterSqlite3Dialect({ filename: ':memory:', prepare: 'always' as never })).toThrow(
       "Sluice: invalid option dialect.prepare = \"always\": must be one of 'parameterized', 'all', 'explicit'",
     )
   })
@@ -544,10 +544,10 @@ describe('statement cache options of the dialects', () => {
     const postgres = new PgDialect({ connectionString: PG_URL })
     const client = await rawConnection(postgres)
     expect(postgres.statementCacheStats(client).capacity).toBe(100)
-    const lite = sqlite({ filename: ':memory:' })
+    const lite = new BetterSqlite3Dialect({ filename: ':memory:' })
     const db = await rawConnection<SqliteDatabase>(lite)
     expect(lite.statementCacheStats(db).capacity).toBe(200)
-    const my = mysql({ connectionString: MYSQL_URL })
+    const my = new Mysql2Dialect({ connectionString: MYSQL_URL })
     const raw = await rawConnection(my)
     expect(my.statementCacheStats(raw).capacity).toBe(100)
   })

@@ -1,4 +1,4 @@
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import { ManualClock } from './manual-clock.js'
 import { StubDialect } from './stub-dialect.js'

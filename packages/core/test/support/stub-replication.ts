@@ -1,5 +1,5 @@
 import type { QueryResult, StatementKind } from '../../src/dialect.js'
-import { classifyStatement } from '../../src/routing/classify-statement.js'
+import { classifyStatement } from '../../src/sql/classify-statement.js'
 import { StubDialect, type StubConnection } from './stub-dialect.js'
 
 /** A primary and replicas without a database: positions are numbers the test moves. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { classifyStatement } from '../../src/routing/classify-statement.js'
+import { classifyStatement } from '../../src/sql/classify-statement.js'
 
 const pg = (sql: string) => classifyStatement(sql, { backslashEscapes: false })
 const my = (sql: string) => classifyStatement(sql, { backslashEscapes: true })

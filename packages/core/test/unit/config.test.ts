@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/errors/config-error.js'
-import { createPool } from '../../src/pool/pool.js'
+import { createPool } from '../../src/pool.js'
 import { StubDialect } from '../support/stub-dialect.js'
 
 const dialect = new StubDialect()
@@ -16,6 +16,10 @@ describe('configuration', () => {
     [{ maxPoolSize: 3 }, 'Sluice: invalid option maxPoolSize = 3: unknown option'],
     [{ resetOnRelease: 'always' }, 'Sluice: invalid option resetOnRelease = "always": must be one of rollback, full'],
     [{ log: ['verbose'] }, 'Sluice: invalid option log = an array: must be false, a function, or a list of debug, info, warn, error'],
+    // a larger delay would become a 1 ms timer
+    [{ routing: { replicaCheckIntervalMillis: 2 ** 31 } }, 'Sluice: invalid option routing.replicaCheckIntervalMillis = 2147483648: must be at most 2147483647 (about 24.8 days)'],
+    [{ routing: { strategy: 'random' } }, 'Sluice: invalid option routing.strategy = "random": must be one of round-robin, least-busy'],
+    [{ routing: { maxLag: 5 } }, 'Sluice: invalid option routing.maxLag = 5: unknown option'],
   ])('rejects %j with a message naming the field and value', (options, message) => {
     expect(() => createPool({ dialect, ...(options as object) })).toThrow(message)
   })

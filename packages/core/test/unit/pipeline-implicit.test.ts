@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { QueryResult, RunOptions } from '../../src/dialect.js'
 import { ConfigError } from '../../src/errors/config-error.js'
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import { flush, ManualClock } from '../support/manual-clock.js'
 import { StubDialect, StubFatalError, type StubConnection } from '../support/stub-dialect.js'
 
@@ -137,6 +137,20 @@ describe('implicit pipelining', () => {
     await flush()
     expect(acquired).toBe(true)
     await drain(dialect, Promise.all([...busy, later, borrower]))
+  })
+
+  it('pipelines on the primary when replicas exist too', async () => {
+    const dialect = new PipeStub()
+    pool = createPool({ dialect, replicas: [new StubDialect()], clock: new ManualClock(), min: 0, max: 2, implicitPipelining: true, log: false })
+    // the stub has no classifier: every statement counts as a write and goes to the primary
+    const calls = Array.from({ length: 12 }, (_, i) => pool!.query('SELECT $1', [i]))
+    await flush()
+    expect(dialect.connections).toHaveLength(2)
+    expect(dialect.held).toBe(12)
+    const all = Promise.all(calls)
+    await drain(dialect, all)
+    expect((await all).map((rows) => (rows[0] as { n: number }).n)).toEqual(Array.from({ length: 12 }, (_, i) => i))
+    expect(pool.routingStats()).toMatchObject({ writes: 12, readsToReplicas: 0 })
   })
 
   it('validates the option, and warns when the dialect cannot pipeline', () => {

@@ -3,7 +3,7 @@ import type { QueryResult } from '../../src/dialect.js'
 import { ConfigError } from '../../src/errors/config-error.js'
 import { BatchNotRunError, PipelineClosedError, PipelineFullError, PipelineStatementError } from '../../src/pipeline/pipeline-errors.js'
 import type { Pipeline } from '../../src/pipeline/pipeline.js'
-import { createPool, type Pool } from '../../src/pool/pool.js'
+import { createPool, type Pool } from '../../src/pool.js'
 import { flush, ManualClock } from '../support/manual-clock.js'
 import { StubDialect, type StubConnection } from '../support/stub-dialect.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createPool } from '../../src/pool/pool.js'
+import { createPool } from '../../src/pool.js'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import { ManualClock } from '../support/manual-clock.js'
 import { StubCluster } from '../support/stub-replication.js'
@@ -163,6 +163,24 @@ describe('acquire({ target: "auto" })', () => {
     expect(() => conn.release()).toThrow('already been released')
     expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t'])
     expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT b FROM t', 'SELECT c FROM t'])
+    await pool.close()
+  })
+
+  it('classifies each statement once on its way to a replica', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    const classified: string[] = []
+    const classify = stubs.primary.classify.bind(stubs.primary)
+    stubs.primary.classify = (sql) => {
+      classified.push(sql)
+      return classify(sql)
+    }
+    const conn = await pool.acquire({ target: 'auto' })
+    await conn.query('SELECT a FROM t')
+    await pool.query('SELECT b FROM t')
+    conn.release()
+    expect(classified).toEqual(['SELECT a FROM t', 'SELECT b FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t', 'SELECT b FROM t'])
     await pool.close()
   })
 

@@ -22,7 +22,7 @@
  * @internal
  */
 import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
-import { runOneByOne, singleUnits, type OneByOneHost } from '../../pipeline/run-one-by-one.js'
+import { runOneByOne, singleUnits, type OneByOneHost } from '../run-one-by-one.js'
 
 export type SqliteBatchHost = Omit<OneByOneHost, 'frame'>
 

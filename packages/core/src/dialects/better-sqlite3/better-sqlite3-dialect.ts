@@ -32,10 +32,10 @@
  * An in-memory database is private to its handle, so it has no lock and the
  * pool keeps a single connection (`maxConnections: 1`).
  */
-import { classifyStatement } from '../../routing/classify-statement.js'
 import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
-import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import { classifyStatement } from '../../sql/classify-statement.js'
 import { leadingKeywords } from '../../sql/leading-keywords.js'
 import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
@@ -43,16 +43,12 @@ import { loadDriver } from '../../util/load-driver.js'
 import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
-import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
 import { runSqliteBatch } from './better-sqlite3-batch.js'
-import { type WriteLock, releaseWriteLock, retainWriteLock } from './write-lock.js'
+import { isSqliteFatalError, NOT_OPEN } from './better-sqlite3-fatal-error.js'
+import { execute } from './better-sqlite3-result.js'
+import { SqliteStreams, streamSqliteRows } from './better-sqlite3-stream.js'
+import { type WriteLock, releaseWriteLock, retainWriteLock } from './better-sqlite3-write-lock.js'
 
-// the driver's own message for a closed handle; reused for a lock wait cut short by close()
-const NOT_OPEN = 'The database connection is not open'
-// errors after which the handle (or its file) cannot be trusted: a fresh handle either
-// recovers or fails at connect. SQLITE_FULL, SQLITE_BUSY and constraint errors leave the handle sound.
-const FATAL_CODE = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|READONLY_DBMOVED)/
-const WRITE_VERBS = new Set(['INSERT', 'REPLACE', 'UPDATE', 'DELETE'])
 
 /**
  * A pool dialect for SQLite through better-sqlite3. Create it with {@link sqlite}.
@@ -72,7 +68,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   // false until a connection reports WAL, so that the first connect is serialized too
   #wal = false
   // how to stop each handle's open stream iterators, which would otherwise keep the handle busy
-  readonly #streams = new WeakMap<SqliteDatabase, Set<() => void>>()
+  readonly #streams = new SqliteStreams()
   readonly #statements: SqliteStatementCache
 
   constructor(config: SqliteDialectConfig) {
@@ -117,7 +113,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    * can leave behind; user functions cannot be unregistered.
    */
   async reset(db: SqliteDatabase, options: { readonly full: boolean }): Promise<void> {
-    this.#stopStreams(db)
+    this.#streams.stopAll(db)
     try {
       if (db.inTransaction) db.exec('ROLLBACK')
     } catch (error) {
@@ -132,7 +128,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   }
 
   async close(db: SqliteDatabase): Promise<void> {
-    this.#stopStreams(db)
+    this.#streams.stopAll(db)
     this.#lock?.lock.cancel(db, new TypeError(NOT_OPEN))
     // closing rolls back an open transaction; only then may the next writer go
     closeQuietly(db)
@@ -146,9 +142,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   }
 
   isFatal(error: unknown): boolean {
-    if (!(error instanceof Error)) return false
-    const code = (error as { code?: unknown }).code
-    return (typeof code === 'string' && FATAL_CODE.test(code)) || error.message === NOT_OPEN
+    return isSqliteFatalError(error)
   }
 
   /** better-sqlite3 has no background I/O and emits no events: an idle handle cannot fail. */
@@ -169,7 +163,8 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    * lock until the iteration ends.
    */
   stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
-    return this.#rows(db, sql, params ?? [], Math.max(1, Math.floor(options.chunkSize) || 1))
+    const host = { streams: this.#streams, prepare: (d: SqliteDatabase, text: string) => this.#prepareLocked(d, text), releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
+    return streamSqliteRows(host, db, sql, params ?? [], Math.max(1, Math.floor(options.chunkSize) || 1))
   }
 
   /** Runs a batch in one transaction, under the write lock for all of it (see `better-sqlite3-batch.ts`). */
@@ -189,34 +184,6 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     releaseWriteLock(this.#lock.key)
     // handles still open keep using the lock object; only the shared registry forgets it
     this.#lock.retained = false
-  }
-
-  async *#rows(db: SqliteDatabase, sql: string, params: readonly unknown[], chunkSize: number): AsyncGenerator<Record<string, unknown>> {
-    let stopped = false
-    let iterator: Iterator<unknown> | undefined
-    const stop = (): void => {
-      stopped = true
-      iterator?.return?.()
-    }
-    try {
-      const stmt = await this.#prepareLocked(db, sql)
-      iterator = stmt.iterate(...params)
-      this.#streamsOf(db).add(stop)
-      for (let count = 1; ; count++) {
-        const next = iterator.next()
-        if (next.done === true) return
-        yield next.value as Record<string, unknown>
-        if (count % chunkSize === 0) await nextTurn()
-        if (stopped) throw new Error('The stream was ended because its connection was reset or closed')
-      }
-    } finally {
-      this.#streams.get(db)?.delete(stop)
-      if (!stopped) {
-        // an early break lands here too: ending the iterator frees the statement (and the handle)
-        iterator?.return?.()
-        this.#releaseIfDone(db)
-      }
-    }
   }
 
   async #configure(db: SqliteDatabase): Promise<void> {
@@ -281,18 +248,6 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     const lock = this.#lock?.lock
     if (lock?.isHeldBy(db) === true && !db.inTransaction) lock.release(db)
   }
-
-  #streamsOf(db: SqliteDatabase): Set<() => void> {
-    let stops = this.#streams.get(db)
-    if (stops === undefined) this.#streams.set(db, (stops = new Set()))
-    return stops
-  }
-
-  // while an iterator is open the driver refuses writes, exec() and close() on the handle, ROLLBACK included
-  #stopStreams(db: SqliteDatabase): void {
-    for (const stop of this.#streams.get(db) ?? []) stop()
-    this.#streams.delete(db)
-  }
 }
 
 /**
@@ -302,23 +257,8 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
  * const dialect = sqlite({ filename: './app.db', pragmas: { cache_size: -64000 } })
  * ```
  */
-export function sqlite(config: SqliteDialectConfig): BetterSqlite3Dialect {
+export function sqlite(config: SqliteDialectConfig): Dialect<SqliteDatabase> {
   return new BetterSqlite3Dialect(config)
-}
-
-function execute(stmt: SqliteStatement, sql: string, params: readonly unknown[], options: RunOptions): QueryResult {
-  const verb = leadingKeywords(sql, 1)[0] ?? ''
-  if (stmt.reader) {
-    if (options.rowMode === 'array') stmt.raw(true)
-    const rows = stmt.all(...params) as Array<Record<string, unknown>>
-    const fields = stmt.columns().map(({ name }) => ({ name }))
-    // `... RETURNING` returns one row per changed row
-    return WRITE_VERBS.has(verb) ? { rows, fields, affectedRows: rows.length, raw: rows } : { rows, fields, raw: rows }
-  }
-  const info = stmt.run(...params)
-  // SQLite keeps the previous rowid when nothing was inserted (INSERT OR IGNORE): report none then
-  const inserted = (verb === 'INSERT' || verb === 'REPLACE') && info.changes > 0
-  return { rows: [], affectedRows: info.changes, insertId: inserted ? info.lastInsertRowid : undefined, raw: info }
 }
 
 function opensTransaction(sql: string): boolean {

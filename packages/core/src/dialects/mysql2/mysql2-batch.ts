@@ -20,7 +20,7 @@
  * @internal
  */
 import type { BatchMode, BatchOutcome, BatchStatement, QueryResult } from '../../dialect.js'
-import { runOneByOne, type BatchUnit, type OneByOneHost } from '../../pipeline/run-one-by-one.js'
+import { runOneByOne, type BatchUnit, type OneByOneHost } from '../run-one-by-one.js'
 
 /** Most rows folded into one INSERT, to stay well inside `max_allowed_packet`. */
 const MAX_FOLDED_ROWS = 500

@@ -1,23 +1,22 @@
-import { classifyStatement } from '../../routing/classify-statement.js'
-import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import { classifyStatement } from '../../sql/classify-statement.js'
+import { systemClock } from '../../util/clock.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { resolveMysqlConfig, type MysqlDialectConfig, type ResolvedMysqlConfig } from './mysql2-dialect-config.js'
 import {
   mysql2Internals,
   type Mysql2Connection,
   type Mysql2ConnectionOptions,
-  type Mysql2FieldPacket,
   type Mysql2Handshake,
   type Mysql2Module,
   type Mysql2QueryCallback,
-  type Mysql2ResultSetHeader,
 } from './mysql2-driver-types.js'
 import { isMysql2FatalError } from './mysql2-fatal-error.js'
 import { gtidReached, lagFromSlaveStatus, REPLAY_POSITION_SQL, WRITE_POSITION_SQL } from './mysql2-replication.js'
-import { connectionLostError, streamMysql2Rows } from './mysql2-row-stream.js'
+import { toQueryResult } from './mysql2-result.js'
+import { connectionLostError, streamMysql2Rows } from './mysql2-stream.js'
 import { Mysql2SessionState } from './mysql2-session-state.js'
 import { Mysql2StatementCache } from './mysql2-statement-cache.js'
-import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
 import { runMysql2Batch } from './mysql2-batch.js'
 
 /** How long `close()` waits for a polite QUIT before it destroys the socket. */
@@ -100,15 +99,19 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
       return
     }
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        // QUIT is queued behind a statement that does not finish, or the server does not answer
-        destroyQuietly(raw)
-        session?.abort(destroyedError())
-        resolve()
-      }, CLOSE_TIMEOUT_MILLIS)
-      timer.unref()
+      // whoever closes waits on it (pool.close() waits for every close)
+      const timer = systemClock.setTimeout(
+        () => {
+          // QUIT is queued behind a statement that does not finish, or the server does not answer
+          destroyQuietly(raw)
+          session?.abort(destroyedError())
+          resolve()
+        },
+        CLOSE_TIMEOUT_MILLIS,
+        'awaited',
+      )
       socket.once('close', () => {
-        clearTimeout(timer)
+        systemClock.clearTimeout(timer)
         resolve()
       })
       try {
@@ -200,15 +203,15 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
       connection.on('error', (error) => this.#noteLost(connection, error))
       connection.on('end', () => this.#noteLost(connection, connectionLostError()))
       // mysql2 enforces connectTimeout itself; this guard only backs it up
-      const guard = setTimeout(() => fail(connectTimeoutError(this.description, timeout)), timeout + CONNECT_GUARD_SLACK_MILLIS)
+      const guard = systemClock.setTimeout(() => fail(connectTimeoutError(this.description, timeout)), timeout + CONNECT_GUARD_SLACK_MILLIS, 'awaited')
       const fail = (error: Error): void => {
-        clearTimeout(guard)
+        systemClock.clearTimeout(guard)
         connection.removeListener('connect', succeed)
         destroyQuietly(connection)
         reject(error)
       }
       const succeed = (handshake: Mysql2Handshake): void => {
-        clearTimeout(guard)
+        systemClock.clearTimeout(guard)
         connection.removeListener('error', fail)
         const charsetNumber = mysql2Internals(connection).config?.charsetNumber
         this.#sessions.set(connection, new Mysql2SessionState(handshake.statusFlags, charsetNumber))
@@ -233,7 +236,7 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
  * const pool = createPool({ dialect: mysql({ host: 'db', user: 'app', password, database: 'shop' }) })
  * ```
  */
-export function mysql(config: MysqlDialectConfig): Mysql2Dialect {
+export function mysql(config: MysqlDialectConfig): Dialect<Mysql2Connection> {
   return new Mysql2Dialect(config)
 }
 
@@ -257,48 +260,6 @@ function connectionOptions(config: ResolvedMysqlConfig): Mysql2ConnectionOptions
   if (config.bigNumberStrings !== undefined) options.bigNumberStrings = config.bigNumberStrings
   if (config.typeCast !== undefined) options.typeCast = config.typeCast
   return options
-}
-
-function toQueryResult(result: unknown, fields: readonly unknown[] | undefined, session: Mysql2SessionState | undefined): QueryResult {
-  // `raw` is what mysql2's promise API resolves to, which is what ORMs built on mysql2 expect
-  const raw = [result, fields]
-  if (isResultSetHeader(result)) {
-    session?.noteStatus(result.serverStatus)
-    return { rows: [], affectedRows: Number(result.affectedRows), insertId: toInsertId(result.insertId), raw }
-  }
-  if (!Array.isArray(result)) return { rows: [], raw }
-  if (isMultiResult(fields)) return toMultiResult(result, fields, session, raw)
-  session?.noteResultSet()
-  return { rows: result as Array<Record<string, unknown>>, fields: fieldNames(fields), raw }
-}
-
-/** A CALL answers with several results: its result sets, then an OK packet. The first result set is the rows. */
-function toMultiResult(results: unknown[], fields: readonly unknown[], session: Mysql2SessionState | undefined, raw: unknown): QueryResult {
-  const index = results.findIndex((part) => Array.isArray(part))
-  const headers = results.filter(isResultSetHeader)
-  const last = headers.at(-1)
-  if (last) session?.noteStatus(last.serverStatus)
-  if (index !== -1 && last === undefined) session?.noteResultSet()
-  const rows = index === -1 ? [] : (results[index] as Array<Record<string, unknown>>)
-  const base = { rows, raw, ...(index === -1 ? {} : { fields: fieldNames(fields[index] as readonly unknown[]) }) }
-  return last ? { ...base, affectedRows: Number(last.affectedRows), insertId: toInsertId(last.insertId) } : base
-}
-
-function isMultiResult(fields: readonly unknown[] | undefined): fields is readonly unknown[] {
-  return Array.isArray(fields) && fields.length > 0 && (fields[0] === undefined || Array.isArray(fields[0]))
-}
-
-function isResultSetHeader(value: unknown): value is Mysql2ResultSetHeader {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && 'affectedRows' in value
-}
-
-function fieldNames(fields: readonly unknown[] | undefined): ReadonlyArray<{ readonly name: string }> | undefined {
-  return fields?.map((field) => ({ name: (field as Mysql2FieldPacket).name }))
-}
-
-/** With `supportBigNumbers`, mysql2 gives ids past 2^53 as strings. */
-function toInsertId(insertId: number | string): number | bigint {
-  return typeof insertId === 'string' ? BigInt(insertId) : insertId
 }
 
 /**

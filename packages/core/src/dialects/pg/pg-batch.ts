@@ -1,6 +1,6 @@
 /**
  * `runBatch` for PostgreSQL: every statement of a batch goes out in one write
- * and comes back in one read (see `pg-pipeline-query.ts` for the wire part).
+ * and comes back in one read (see `pg-wire-pipeline.ts` for the wire part).
  *
  * What one Sync means decides each mode. Statements between two Syncs run in
  * ONE implicit transaction, and after an error the server skips everything up
@@ -25,29 +25,30 @@
  * @internal
  */
 import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
+import { runOneByOne, singleUnits } from '../run-one-by-one.js'
 import {
+  batchDriver,
+  canPipeline,
   PgPipelineQuery,
   pipelineQueryResult,
+  type PgBatchDriver,
   type PgPipelineClient,
+  type PgPipeliningHost,
   type PipelineSegment,
   type PipelineStep,
   type StepOutcome,
-} from './pg-pipeline-query.js'
+} from './pg-wire-pipeline.js'
 
 const SAVEPOINT = 'sluice_batch'
 
-/** What a batch needs besides the client: pg's own value mapping. */
-export interface PgBatchDriver {
-  readonly prepareValue: (value: unknown) => unknown
+/** `runBatch` of the pg dialect: the wire pipeline where the client allows it (pg's JavaScript client), one statement at a time otherwise. */
+export function pgRunBatch(raw: unknown, batch: readonly BatchStatement[], mode: BatchMode, host: PgPipeliningHost): Promise<BatchOutcome[]> {
+  const driver = batchDriver(host)
+  if (driver !== undefined && canPipeline(raw)) return runPgBatch(raw, batch, mode, driver)
+  return runOneByOne({ run: host.run, inTransaction: host.inTransaction, isFatal: host.isFatal, beginStatement: 'BEGIN', frame: false }, singleUnits(batch, host.run), mode)
 }
 
-/** True when `client` exposes the protocol connection a pipeline writes to (not pg-native). */
-export function canPipeline(client: unknown): client is PgPipelineClient {
-  const c = client as Partial<PgPipelineClient> | null
-  return typeof c?.getTypeParser === 'function' && typeof c.connection?.parse === 'function' && typeof c.connection.sync === 'function'
-}
-
-export async function runPgBatch(
+async function runPgBatch(
   client: PgPipelineClient,
   batch: readonly BatchStatement[],
   mode: BatchMode,

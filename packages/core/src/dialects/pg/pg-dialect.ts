@@ -1,64 +1,23 @@
-import { classifyStatement } from '../../routing/classify-statement.js'
-import type { Dialect, StatementCacheStats, StatementKind, QueryResult, RunOptions, StreamOptions } from '../../dialect.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import { ConfigError } from '../../errors/config-error.js'
+import { classifyStatement } from '../../sql/classify-statement.js'
+import { systemClock, type TimerHandle } from '../../util/clock.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
-import { toQueryResult } from './pg-query-result.js'
-import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
+import { pgRunBatch } from './pg-batch.js'
 import { resolvePostgresConfig, type PostgresDialectConfig, type ResolvedPostgresConfig } from './pg-dialect-config.js'
 import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from './pg-driver-types.js'
+import { isFatalPgError } from './pg-fatal-error.js'
+import { pgRunPipelined } from './pg-pipelined-statement.js'
+import { query, transactionStatus } from './pg-query.js'
+import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
+import { toQueryResult } from './pg-result.js'
 import { PgStatementCache } from './pg-statement-cache.js'
-import type { BatchMode, BatchOutcome, BatchStatement } from '../../dialect.js'
-import { pgRunBatch, pgRunPipelined, type PgPipeliningHost } from './pg-pipelining.js'
+import { streamRows } from './pg-stream.js'
+import type { PgPipeliningHost } from './pg-wire-pipeline.js'
 
 /** How long `close()` waits for pg's goodbye before it destroys the socket. */
 const CLOSE_TIMEOUT_MILLIS = 5_000
-/** How long a failed statement waits for the ReadyForQuery that follows its error. */
-const SETTLE_TIMEOUT_MILLIS = 1_000
-
-/** Command tags whose row count means "rows changed" rather than "rows read". */
-
-/** SQLSTATEs outside class 08 after which the backend is gone. */
-const FATAL_SQLSTATES = new Set([
-  '57P01', // admin_shutdown (pg_terminate_backend, smart/fast shutdown)
-  '57P02', // crash_shutdown
-  '57P03', // cannot_connect_now (starting up, shutting down, recovery)
-  '57P05', // idle_session_timeout: the server closes the session
-  '25P03', // idle_in_transaction_session_timeout: the server closes the session
-])
-
-/** Node and pg socket-level error codes. */
-const SOCKET_ERROR_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'ERR_SOCKET_CLOSED',
-  'ERR_STREAM_DESTROYED',
-  'ERR_STREAM_WRITE_AFTER_END',
-])
-
-/** Messages pg's client (not the server) uses for a connection that is gone. */
-const CONNECTION_LOST_MESSAGES = new Set([
-  'Connection terminated',
-  'Connection terminated unexpectedly',
-  'Connection terminated due to connection timeout',
-  'Client has encountered a connection error and is not queryable',
-  'Client was closed and is not queryable',
-  'The server does not support SSL connections',
-  'There was an error establishing an SSL connection',
-  // pg's own connect timeout destroys the socket with this error
-  'timeout expired',
-])
-
-let cursorCount = 0
 
 /**
  * The PostgreSQL dialect, on node-postgres (`pg`) clients.
@@ -136,11 +95,9 @@ export class PgDialect implements Dialect<PgClient> {
 
   async close(raw: PgClient): Promise<void> {
     this.#closing.add(raw)
-    let timer: NodeJS.Timeout | undefined
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), CLOSE_TIMEOUT_MILLIS)
-      timer.unref()
-    })
+    let timer: TimerHandle | undefined
+    // whoever closes waits on it (pool.close() waits for every close)
+    const timedOut = new Promise<boolean>((resolve) => (timer = systemClock.setTimeout(() => resolve(true), CLOSE_TIMEOUT_MILLIS, 'awaited')))
     try {
       // end() of a broken client may reject; that too means closed
       const ended = raw.end().then(() => false, () => false)
@@ -149,7 +106,7 @@ export class PgDialect implements Dialect<PgClient> {
     } catch {
       // the connection was already broken: closed is what we wanted
     } finally {
-      clearTimeout(timer)
+      if (timer !== undefined) systemClock.clearTimeout(timer)
     }
   }
 
@@ -197,11 +154,7 @@ export class PgDialect implements Dialect<PgClient> {
     return status === 'T' || status === 'E' ? true : undefined
   }
 
-  /**
-   * Streams through a server-side cursor, `chunkSize` rows per FETCH. Outside a
-   * transaction it opens one to hold the cursor and commits it at the end (or
-   * on an early `break`); inside one it only closes its cursor.
-   */
+  /** Streams through a server-side cursor, `chunkSize` rows per FETCH (see `pg-stream.ts`). */
   stream(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     const { chunkSize } = options
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
@@ -215,7 +168,7 @@ export class PgDialect implements Dialect<PgClient> {
     return pgRunBatch(raw, batch, mode, await this.#pipeliningHost(raw))
   }
 
-  /** Runs one autocommit statement pipelined behind those in flight on `raw` (implicit pipelining, see `pg-implicit-pipe.ts`). */
+  /** Runs one autocommit statement pipelined behind those in flight on `raw` (implicit pipelining, see `pg-pipelined-statement.ts`). */
   async runPipelined(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     return pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
   }
@@ -275,118 +228,13 @@ function describe(config: ResolvedPostgresConfig): string {
   return describeParts('postgres', { user: config.user, host: config.host, port: config.port ?? 5432, database: config.database })
 }
 
-/**
- * `client.query()`, except that a failure settles only once pg has the
- * statement's ReadyForQuery. pg rejects on the server's ErrorResponse, one
- * packet before the ReadyForQuery that carries the new transaction status
- * (`'E'`); without the wait, `inTransaction()` right after a failed statement
- * would still report the status from before it.
- */
 function firstValue(output: PgResult | PgResult[], column: string): string | undefined {
   const value = ((Array.isArray(output) ? output[0] : output)?.rows[0] as Record<string, unknown> | undefined)?.[column]
   return value === null || value === undefined ? undefined : String(value)
 }
 
-async function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
-  try {
-    // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
-    return await (config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config))
-  } catch (error) {
-    // a dead connection sends no ReadyForQuery
-    if (!isFatalPgError(error, 0)) await readyForQuery(client)
-    throw error
-  }
-}
-
-function readyForQuery(client: PgClient): Promise<void> {
-  const connection = client.connection
-  if (client.readyForQuery !== false || connection?.once === undefined || connection.removeListener === undefined) {
-    return Promise.resolve()
-  }
-  return new Promise((resolve) => {
-    const done = (): void => {
-      clearTimeout(timer)
-      connection.removeListener?.('readyForQuery', done)
-      connection.removeListener?.('end', done)
-      resolve()
-    }
-    // pg's own listener was attached at connect, so it has updated the status when this runs
-    connection.once?.('readyForQuery', done)
-    connection.once?.('end', done)
-    // never hold an error back for long, whatever happens to the socket
-    const timer = setTimeout(done, SETTLE_TIMEOUT_MILLIS)
-    timer.unref()
-  })
-}
-
 function forget(statements: Record<string, unknown> | undefined): void {
   if (statements !== undefined) for (const name of Object.keys(statements)) delete statements[name]
-}
-
-function transactionStatus(client: PgClient): string | null {
-  return client.getTransactionStatus?.() ?? null
-}
-
-function isFatalPgError(error: unknown, depth: number): boolean {
-  if (typeof error !== 'object' || error === null) return false
-  const { code, severity, message, errors, cause } = error as Record<string, unknown>
-  if (typeof severity === 'string' && typeof code === 'string') {
-    // a server error: its SQLSTATE decides, never its (user-controlled) message
-    return code.startsWith('08') || FATAL_SQLSTATES.has(code) || severity === 'FATAL' || severity === 'PANIC'
-  }
-  if (typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true
-  if (typeof message === 'string' && CONNECTION_LOST_MESSAGES.has(message)) return true
-  // net's happy-eyeballs connect fails with an AggregateError of per-address errors
-  if (Array.isArray(errors) && errors.some((inner) => isFatalPgError(inner, depth + 1))) return true
-  return depth < 3 && cause !== undefined && isFatalPgError(cause, depth + 1)
-}
-
-async function* streamRows(client: PgClient, sql: string, params: readonly unknown[] | undefined, chunkSize: number): AsyncGenerator<Record<string, unknown>> {
-  const cursor = `sluice_cursor_${++cursorCount}`
-  const ownTransaction = !(await transactionOpen(client))
-  if (ownTransaction) await query(client, { text: 'BEGIN' })
-  let failed = false
-  try {
-    const declare: PgQueryConfig = { text: `DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql.replace(/[\s;]+$/, '')}` }
-    if (params !== undefined) declare.values = params
-    await query(client, declare)
-    const fetch = { text: `FETCH FORWARD ${chunkSize} FROM ${cursor}` }
-    for (;;) {
-      const result = await query(client, fetch)
-      const rows = (Array.isArray(result) ? [] : result.rows) as Array<Record<string, unknown>>
-      yield* rows
-      if (rows.length < chunkSize) break
-    }
-  } catch (error) {
-    failed = true
-    throw error
-  } finally {
-    // runs on completion, on error and on the consumer's early break (return())
-    const ending = endCursor(client, cursor, ownTransaction, failed)
-    // after a failure, a failing clean-up must not hide the original error
-    await (failed ? ending.catch(ignore) : ending)
-  }
-}
-
-async function endCursor(client: PgClient, cursor: string, ownTransaction: boolean, failed: boolean): Promise<void> {
-  // ending our own transaction closes the cursor with it
-  if (ownTransaction) await query(client, { text: failed ? 'ROLLBACK' : 'COMMIT' })
-  // after a server error the caller's transaction is aborted and the cursor gone with it
-  else if (!failed) await query(client, { text: `CLOSE ${cursor}` })
-}
-
-async function transactionOpen(client: PgClient): Promise<boolean> {
-  const status = transactionStatus(client)
-  if (status !== null) return status !== 'I'
-  // pg < 8.21 and the native client do not say; SAVEPOINT fails outside a transaction block
-  try {
-    await query(client, { text: 'SAVEPOINT sluice_stream_probe' })
-  } catch (error) {
-    if ((error as { code?: unknown }).code === '25P01') return false
-    throw error
-  }
-  await query(client, { text: 'RELEASE SAVEPOINT sluice_stream_probe' })
-  return true
 }
 
 function notify(onLost: (error: Error) => void, error: Error): void {

@@ -216,14 +216,6 @@ describe('pg dialect: run', () => {
     })
   })
 
-  it('returns rows as arrays with rowMode array', async () => {
-    await withClient(async (client) => {
-      const result = await dialect.run(client, "SELECT 1 AS a, 'x' AS b, $1::int AS c", [3], { rowMode: 'array' })
-      expect(result.rows).toEqual([[1, 'x', 3]])
-      expect(result.fields?.map((f) => f.name)).toEqual(['a', 'b', 'c'])
-    })
-  })
-
   it('maps a multi-statement query to its last result and keeps pg’s results as raw', async () => {
     await withClient(async (client) => {
       const result = await dialect.run(client, 'SELECT 1 AS one; SELECT 2 AS two, 3 AS three', undefined, {})
@@ -271,22 +263,6 @@ describe('pg dialect: run', () => {
 })
 
 describe('pg dialect: isFatal', () => {
-  it('is false for errors of the statement itself, and the connection stays usable', async () => {
-    await withClient(async (client) => {
-      await dialect.run(client, 'INSERT INTO pgdialect_items VALUES (1, $1)', ['x'], {})
-      const syntax = await rejection(dialect.run(client, 'SELEC 1', undefined, {}))
-      const unique = await rejection(dialect.run(client, 'INSERT INTO pgdialect_items VALUES (1, $1)', ['x'], {}))
-      const divide = await rejection(dialect.run(client, 'SELECT 1 / 0', undefined, {}))
-      await dialect.run(client, 'SET statement_timeout = 50', undefined, {})
-      const canceled = await rejection(dialect.run(client, 'SELECT pg_sleep(2)', undefined, {}))
-      await dialect.run(client, 'RESET statement_timeout', undefined, {})
-      expect([syntax, unique, divide, canceled].map((e) => (e as { code: string }).code)).toEqual(['42601', '23505', '22012', '57014'])
-      for (const error of [syntax, unique, divide, canceled]) expect(dialect.isFatal(error)).toBe(false)
-      expect(await scalar(client, 'SELECT 41 + 1')).toBe(42)
-      await dialect.run(client, 'DELETE FROM pgdialect_items', undefined, {})
-    })
-  })
-
   it('tells server error codes apart by SQLSTATE, not by message', () => {
     const serverError = (code: string, severity = 'ERROR', message = 'x') => Object.assign(new Error(message), { code, severity })
     expect(dialect.isFatal(serverError('40P01'))).toBe(false)

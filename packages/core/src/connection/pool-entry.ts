@@ -1,13 +1,24 @@
 import { HEALTH } from './health-score.js'
 import type { ConnectionState } from './connection-state.js'
 
+/** The borrower's handle on an entry, as the entry and the housekeeper see it (the `Lease`). */
+export interface EntryLease {
+  readonly id: string
+  readonly acquiredAt: number
+  /** Where it was acquired, when leak detection is on. */
+  readonly acquireStack: string | undefined
+  leakReported: boolean
+  /** The pool took the connection back (forced close): later use reports the pool closed. */
+  revoke(): void
+}
+
 /**
- * One pooled connection: a small actor around the driver's connection. It has
- * exactly one state, runs one command at a time in arrival order, and carries
- * its health score and timestamps. It knows nothing of the pool's queues; the
- * pool moves it between states.
+ * One pooled connection (HikariCP's PoolEntry): a small actor around the
+ * driver's connection. It has exactly one state, runs one command at a time
+ * in arrival order, and carries its health score and timestamps. It knows
+ * nothing of the pool's queues; the connection bag moves it between states.
  */
-export class PooledConnection<Raw = unknown> {
+export class PoolEntry<Raw = unknown> {
   readonly id: string
   readonly raw: Raw
   readonly createdAt: number
@@ -28,7 +39,7 @@ export class PooledConnection<Raw = unknown> {
    */
   transactionByKeywords = false
   /** The borrower's handle while `in-use`. */
-  lease: object | undefined
+  lease: EntryLease | undefined
 
   #pending = 0
   /** The last command queued; the next one waits for it to settle. */

@@ -121,7 +121,7 @@ function isPunct(token: SqlToken | undefined, text: string): boolean {
   return token?.kind === 'punct' && token.text === text
 }
 
-function hasSecondStatement(tokens: readonly SqlToken[]): boolean {
+export function hasSecondStatement(tokens: readonly SqlToken[]): boolean {
   const semicolon = tokens.findIndex((t) => isPunct(t, ';'))
   return semicolon !== -1 && tokens.slice(semicolon + 1).some((t) => !isPunct(t, ';'))
 }

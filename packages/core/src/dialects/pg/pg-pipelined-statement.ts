@@ -14,13 +14,12 @@
  * @internal
  */
 import type { QueryResult, RunOptions } from '../../dialect.js'
-import { PgPipelineQuery, pipelineQueryResult, type PgPipelineClient, type StepOutcome } from './pg-pipeline-query.js'
-import type { PgBatchDriver } from './pg-batch.js'
+import { batchDriver, canPipeline, PgPipelineQuery, pipelineQueryResult, type PgBatchDriver, type PgPipelineClient, type PgPipeliningHost, type StepOutcome } from './pg-wire-pipeline.js'
 
 /** The pipeline query of each client that still takes statements. */
 const open = new WeakMap<PgPipelineClient, PgPipelineQuery>()
 
-export function runPipelined(
+function runPipelined(
   client: PgPipelineClient,
   sql: string,
   params: readonly unknown[] | undefined,
@@ -49,4 +48,12 @@ export function runPipelined(
     })
     client.query(pipeline)
   })
+}
+
+/** `runPipelined` of the pg dialect: behind the statements in flight where the client allows it, else after them through pg's own queue. */
+export function pgRunPipelined(raw: unknown, sql: string, params: readonly unknown[] | undefined, options: RunOptions, host: PgPipeliningHost): Promise<QueryResult> {
+  const driver = batchDriver(host)
+  // without the protocol connection, pg's own queue runs it after the others
+  if (driver === undefined || !canPipeline(raw)) return host.run(sql, params, options)
+  return runPipelined(raw, sql, params, options, driver)
 }

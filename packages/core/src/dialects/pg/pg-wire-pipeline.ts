@@ -25,8 +25,8 @@
  *
  * @internal
  */
-import type { QueryResult } from '../../dialect.js'
-import { toQueryResult } from './pg-query-result.js'
+import type { QueryResult, RunOptions } from '../../dialect.js'
+import { toQueryResult } from './pg-result.js'
 
 /** Command tags whose row count means "rows changed" rather than "rows read" (as in `pg-dialect.ts`). */
 const COMMAND_TAG = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
@@ -341,3 +341,28 @@ function endsSession(error: unknown): boolean {
   return typeof severity !== 'string' || severity === 'FATAL' || severity === 'PANIC'
 }
 
+/** What a batch needs besides the client: pg's own value mapping. */
+export interface PgBatchDriver {
+  readonly prepareValue: (value: unknown) => unknown
+}
+
+/** True when `client` exposes the protocol connection a pipeline writes to (not pg-native). */
+export function canPipeline(client: unknown): client is PgPipelineClient {
+  const c = client as Partial<PgPipelineClient> | null
+  return typeof c?.getTypeParser === 'function' && typeof c.connection?.parse === 'function' && typeof c.connection.sync === 'function'
+}
+
+/** What the dialect hands over: its loaded driver module and its own judgement of errors. */
+export interface PgPipeliningHost {
+  readonly driver: unknown
+  isFatal(error: unknown): boolean
+  run(sql: string, params?: readonly unknown[], options?: RunOptions): Promise<QueryResult>
+  inTransaction(): boolean | undefined
+}
+
+/** pg's value mapping, where the loaded module has it (not pg-native or a look-alike without `utils.prepareValue`). */
+export function batchDriver(host: PgPipeliningHost): PgBatchDriver | undefined {
+  const prepareValue = (host.driver as { utils?: { prepareValue?: unknown } } | undefined)?.utils?.prepareValue
+  if (typeof prepareValue !== 'function') return undefined
+  return { prepareValue: prepareValue as (value: unknown) => unknown }
+}

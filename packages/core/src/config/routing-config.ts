@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors/config-error.js'
+import { ROUTING_DEFAULTS } from './defaults.js'
+import { checkKnownKeys, millis, oneOf } from './validators.js'
 
 export const ROUTING_STRATEGIES = ['round-robin', 'least-busy'] as const
 export type RoutingStrategy = (typeof ROUTING_STRATEGIES)[number]
@@ -35,31 +37,18 @@ export interface ResolvedRoutingConfig {
   readonly readYourWritesWindowMillis: number
 }
 
-const KNOWN = new Set(['strategy', 'maxReplicaLagMillis', 'replicaCheckIntervalMillis', 'readYourWrites', 'readYourWritesWindowMillis'])
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(ROUTING_DEFAULTS))
 
 export function resolveRoutingConfig(options: RoutingOptions | undefined): ResolvedRoutingConfig {
   const input = options ?? {}
   if (typeof input !== 'object' || input === null) throw new ConfigError('routing', input, 'must be an object')
-  for (const key of Object.keys(input)) {
-    if (!KNOWN.has(key)) throw new ConfigError(`routing.${key}`, (input as Record<string, unknown>)[key], 'unknown option')
-  }
-  const strategy = input.strategy ?? 'round-robin'
-  if (!ROUTING_STRATEGIES.includes(strategy)) throw new ConfigError('routing.strategy', strategy, `must be one of ${ROUTING_STRATEGIES.join(', ')}`)
-  const readYourWrites = input.readYourWrites ?? 'position'
-  if (!READ_YOUR_WRITES_MODES.includes(readYourWrites)) {
-    throw new ConfigError('routing.readYourWrites', readYourWrites, `must be one of ${READ_YOUR_WRITES_MODES.join(', ')}`)
-  }
+  checkKnownKeys('routing.', input, KNOWN)
+  const d = ROUTING_DEFAULTS
   return Object.freeze({
-    strategy,
-    readYourWrites,
-    maxReplicaLagMillis: millis('routing.maxReplicaLagMillis', input.maxReplicaLagMillis ?? 5_000, 0),
-    replicaCheckIntervalMillis: millis('routing.replicaCheckIntervalMillis', input.replicaCheckIntervalMillis ?? 500, 1),
-    readYourWritesWindowMillis: millis('routing.readYourWritesWindowMillis', input.readYourWritesWindowMillis ?? 2_000, 0),
+    strategy: oneOf('routing.strategy', input.strategy ?? d.strategy, ROUTING_STRATEGIES),
+    readYourWrites: oneOf('routing.readYourWrites', input.readYourWrites ?? d.readYourWrites, READ_YOUR_WRITES_MODES),
+    maxReplicaLagMillis: millis('routing.maxReplicaLagMillis', input.maxReplicaLagMillis ?? d.maxReplicaLagMillis, 0),
+    replicaCheckIntervalMillis: millis('routing.replicaCheckIntervalMillis', input.replicaCheckIntervalMillis ?? d.replicaCheckIntervalMillis, 1),
+    readYourWritesWindowMillis: millis('routing.readYourWritesWindowMillis', input.readYourWritesWindowMillis ?? d.readYourWritesWindowMillis, 0),
   })
-}
-
-function millis(field: string, value: unknown, minimum: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new ConfigError(field, value, 'must be an integer number of milliseconds')
-  if (value < minimum) throw new ConfigError(field, value, `must be >= ${minimum}`)
-  return value
 }

@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors/config-error.js'
+import { IMPLICIT_PIPELINING_DEFAULTS } from './defaults.js'
+import { checkKnownKeys, count, duration } from './validators.js'
 
 /** The pool option `implicitPipelining`: `true` for the defaults, or the limits. */
 export type ImplicitPipeliningOption = boolean | ImplicitPipeliningOptions
@@ -15,21 +17,17 @@ export interface ResolvedImplicitPipelining {
   readonly maxHoldMillis: number
 }
 
-const DEFAULT_MAX_DEPTH = 16
-const DEFAULT_MAX_HOLD_MILLIS = 1_000
+const KNOWN: ReadonlySet<string> = new Set(Object.keys(IMPLICIT_PIPELINING_DEFAULTS))
 
 /** Validates the option; `undefined` when pipelining is off. */
 export function resolveImplicitPipelining(option: unknown): ResolvedImplicitPipelining | undefined {
   if (option === undefined || option === false) return undefined
-  if (option === true) return { maxDepth: DEFAULT_MAX_DEPTH, maxHoldMillis: DEFAULT_MAX_HOLD_MILLIS }
+  if (option === true) return { ...IMPLICIT_PIPELINING_DEFAULTS }
   if (typeof option !== 'object' || option === null) throw new ConfigError('implicitPipelining', option, 'must be a boolean or an object')
-  for (const key of Object.keys(option)) {
-    if (key !== 'maxDepth' && key !== 'maxHoldMillis') throw new ConfigError(`implicitPipelining.${key}`, (option as Record<string, unknown>)[key], 'unknown option')
+  checkKnownKeys('implicitPipelining.', option, KNOWN)
+  const { maxDepth = IMPLICIT_PIPELINING_DEFAULTS.maxDepth, maxHoldMillis = IMPLICIT_PIPELINING_DEFAULTS.maxHoldMillis } = option as ImplicitPipeliningOptions
+  return {
+    maxDepth: count('implicitPipelining.maxDepth', maxDepth, 1),
+    maxHoldMillis: duration('implicitPipelining.maxHoldMillis', maxHoldMillis, 0),
   }
-  const { maxDepth = DEFAULT_MAX_DEPTH, maxHoldMillis = DEFAULT_MAX_HOLD_MILLIS } = option as ImplicitPipeliningOptions
-  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new ConfigError('implicitPipelining.maxDepth', maxDepth, 'must be an integer >= 1')
-  if (typeof maxHoldMillis !== 'number' || !Number.isFinite(maxHoldMillis) || maxHoldMillis < 0) {
-    throw new ConfigError('implicitPipelining.maxHoldMillis', maxHoldMillis, 'must be a finite number >= 0')
-  }
-  return { maxDepth, maxHoldMillis }
 }

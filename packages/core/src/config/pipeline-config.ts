@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors/config-error.js'
+import { PIPELINE_DEFAULTS } from './defaults.js'
+import { checkKnownKeys, count, duration, oneOf } from './validators.js'
 
 /**
  * How a pipeline runs its statements:
@@ -40,38 +42,40 @@ export interface ResolvedPipelineOptions {
   readonly onFull: PipelineOnFull
 }
 
-export const PIPELINE_DEFAULTS = {
-  batchSize: 100,
-  flushIntervalMillis: 5,
-  /** Times `batchSize`. */
-  queueBatches: 10,
-  strategy: 'sequential',
-  onFull: 'wait',
-} as const
-
-const KNOWN_KEYS = new Set(['batchSize', 'flushIntervalMillis', 'maxQueueSize', 'strategy', 'onFull'])
+const KNOWN_KEYS: ReadonlySet<string> = new Set(['batchSize', 'flushIntervalMillis', 'maxQueueSize', 'strategy', 'onFull'])
 
 /** Validates and completes `pipeline()` options; throws `ConfigError` naming the field. */
 export function resolvePipelineOptions(options: PipelineOptions = {}): ResolvedPipelineOptions {
   if (typeof options !== 'object' || options === null) throw new ConfigError('pipeline', options, 'must be an object')
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`pipeline.${key}`, (options as Record<string, unknown>)[key], 'unknown option')
-  }
-  const batchSize = integer('pipeline.batchSize', options.batchSize ?? PIPELINE_DEFAULTS.batchSize, 1)
-  const flushIntervalMillis = options.flushIntervalMillis ?? PIPELINE_DEFAULTS.flushIntervalMillis
-  if (typeof flushIntervalMillis !== 'number' || !Number.isFinite(flushIntervalMillis) || flushIntervalMillis < 0) {
-    throw new ConfigError('pipeline.flushIntervalMillis', flushIntervalMillis, 'must be a finite number >= 0')
-  }
-  const maxQueueSize = integer('pipeline.maxQueueSize', options.maxQueueSize ?? batchSize * PIPELINE_DEFAULTS.queueBatches, 1)
+  checkKnownKeys('pipeline.', options, KNOWN_KEYS)
+  const batchSize = count('pipeline.batchSize', options.batchSize ?? PIPELINE_DEFAULTS.batchSize, 1)
+  const flushIntervalMillis = duration('pipeline.flushIntervalMillis', options.flushIntervalMillis ?? PIPELINE_DEFAULTS.flushIntervalMillis, 0)
+  const maxQueueSize = count('pipeline.maxQueueSize', options.maxQueueSize ?? batchSize * PIPELINE_DEFAULTS.queueBatches, 1)
   if (maxQueueSize < batchSize) throw new ConfigError('pipeline.maxQueueSize', maxQueueSize, `must be at least batchSize (${batchSize})`)
-  const strategy = options.strategy ?? PIPELINE_DEFAULTS.strategy
-  if (!PIPELINE_STRATEGIES.includes(strategy)) throw new ConfigError('pipeline.strategy', strategy, `must be one of ${PIPELINE_STRATEGIES.join(', ')}`)
-  const onFull = options.onFull ?? PIPELINE_DEFAULTS.onFull
-  if (!PIPELINE_ON_FULL.includes(onFull)) throw new ConfigError('pipeline.onFull', onFull, `must be one of ${PIPELINE_ON_FULL.join(', ')}`)
+  const strategy = oneOf('pipeline.strategy', options.strategy ?? PIPELINE_DEFAULTS.strategy, PIPELINE_STRATEGIES)
+  const onFull = oneOf('pipeline.onFull', options.onFull ?? PIPELINE_DEFAULTS.onFull, PIPELINE_ON_FULL)
   return Object.freeze({ batchSize, flushIntervalMillis, maxQueueSize, strategy, onFull })
 }
 
-function integer(field: string, value: unknown, minimum: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < minimum) throw new ConfigError(field, value, `must be an integer >= ${minimum}`)
-  return value
+/** Options of `sluiceBatch()`. */
+export interface SluiceBatchOptions {
+  /** How the pipeline runs the statements (see docs/pipelining.md). Defaults to `'sequential'`, as `pool.pipeline()`. */
+  readonly strategy?: PipelineStrategy
+  /**
+   * Statements per batch. Defaults to all of them in one batch, which is what
+   * makes `'transactional'` all-or-nothing for the whole list (it is per batch).
+   */
+  readonly batchSize?: number
+}
+
+const BATCH_KEYS: ReadonlySet<string> = new Set(['strategy', 'batchSize'])
+
+/** Validates `sluiceBatch()` options (the pipeline checks `batchSize` itself). */
+export function checkBatchOptions(options: SluiceBatchOptions): SluiceBatchOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('sluiceBatch', options, 'options must be an object')
+  for (const [key, value] of Object.entries(options)) {
+    if (!BATCH_KEYS.has(key)) throw new ConfigError(`sluiceBatch.${key}`, value, 'unknown option (expected strategy, batchSize)')
+  }
+  if (options.strategy !== undefined) oneOf('sluiceBatch.strategy', options.strategy, PIPELINE_STRATEGIES)
+  return options
 }

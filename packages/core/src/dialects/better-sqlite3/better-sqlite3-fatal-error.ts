@@ -1,0 +1,12 @@
+// the driver's own message for a closed handle; reused for a lock wait cut short by close()
+export const NOT_OPEN = 'The database connection is not open'
+// errors after which the handle (or its file) cannot be trusted: a fresh handle either
+// recovers or fails at connect. SQLITE_FULL, SQLITE_BUSY and constraint errors leave the handle sound.
+const FATAL_CODE = /^SQLITE_(CORRUPT|NOTADB|IOERR|CANTOPEN|READONLY_DBMOVED)/
+
+/** True when `error` means the better-sqlite3 handle it came from can no longer be used. */
+export function isSqliteFatalError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  const code = (error as { code?: unknown }).code
+  return (typeof code === 'string' && FATAL_CODE.test(code)) || error.message === NOT_OPEN
+}

@@ -1,0 +1,49 @@
+import { systemClock } from '../../util/clock.js'
+import type { PgClient, PgQueryConfig, PgResult } from './pg-driver-types.js'
+import { isFatalPgError } from './pg-fatal-error.js'
+
+/** How long a failed statement waits for the ReadyForQuery that follows its error. */
+const SETTLE_TIMEOUT_MILLIS = 1_000
+
+/**
+ * `client.query()`, except that a failure settles only once pg has the
+ * statement's ReadyForQuery. pg rejects on the server's ErrorResponse, one
+ * packet before the ReadyForQuery that carries the new transaction status
+ * (`'E'`); without the wait, `inTransaction()` right after a failed statement
+ * would still report the status from before it.
+ */
+export async function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
+  try {
+    // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
+    return await (config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config))
+  } catch (error) {
+    // a dead connection sends no ReadyForQuery
+    if (!isFatalPgError(error, 0)) await readyForQuery(client)
+    throw error
+  }
+}
+
+function readyForQuery(client: PgClient): Promise<void> {
+  const connection = client.connection
+  if (client.readyForQuery !== false || connection?.once === undefined || connection.removeListener === undefined) {
+    return Promise.resolve()
+  }
+  return new Promise((resolve) => {
+    const done = (): void => {
+      systemClock.clearTimeout(timer)
+      connection.removeListener?.('readyForQuery', done)
+      connection.removeListener?.('end', done)
+      resolve()
+    }
+    // pg's own listener was attached at connect, so it has updated the status when this runs
+    connection.once?.('readyForQuery', done)
+    connection.once?.('end', done)
+    // never hold an error back for long, whatever happens to the socket; the caller's statement waits on it
+    const timer = systemClock.setTimeout(done, SETTLE_TIMEOUT_MILLIS, 'awaited')
+  })
+}
+
+/** pg's view of the session's transaction: 'I' idle, 'T' in a transaction, 'E' in a failed one; null where pg cannot tell. */
+export function transactionStatus(client: PgClient): string | null {
+  return client.getTransactionStatus?.() ?? null
+}

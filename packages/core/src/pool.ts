@@ -1,0 +1,293 @@
+import { resolvePoolConfig, type PoolOptions, type ResolvedPoolConfig } from './config/pool-config.js'
+import type { Lease } from './connection/lease.js'
+import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './connection/pool-connection.js'
+import { runTransaction } from './connection/run-transaction.js'
+import { shapeRows } from './connection/shape-rows.js'
+import type { Dialect, QueryResult } from './dialect.js'
+import { PoolClosedError } from './errors/pool-closed-error.js'
+import type { PoolStats } from './metrics/pool-stats.js'
+import { Pipeline } from './pipeline/pipeline.js'
+import type { PipelineOptions } from './config/pipeline-config.js'
+import { ConnectionPool } from './pool/connection-pool.js'
+import { MessageApi, type PoolMessage } from './pool/message-api.js'
+import type { PoolEvents } from './pool/pool-events.js'
+import { ConsistencyScope, runInConsistencyScope } from './routing/consistency-scope.js'
+import { Router, type RoutingStats } from './routing/router.js'
+import { createLogger, type Logger } from './util/logger.js'
+import { Workflows, type WorkflowCompletion } from './workflow/workflows.js'
+
+export type { PoolEvents } from './pool/pool-events.js'
+export type { WorkflowCompletion } from './workflow/workflows.js'
+
+export interface AcquireOptions {
+  /** The workflow scope the connection belongs to (see `onWorkflowStart`). */
+  readonly workflowId?: string
+  /**
+   * `'replica'` borrows from a healthy replica (for a series of reads that
+   * may lag the primary); falls back to the primary when none is healthy.
+   * `'auto'` returns a connection that routes each statement on its own until
+   * one needs a session (a transaction, `SET`, a lock), then pins a primary
+   * connection: what ORM adapters use so that their reads reach replicas.
+   * Without replicas every target is the primary. Defaults to `'primary'`.
+   */
+  readonly target?: 'primary' | 'replica' | 'auto'
+}
+
+/**
+ * The pool: lends connections first-come first-served, opens them lazily up
+ * to `max`, retires them by lifetime, idleness, health and fatal errors, and
+ * never lets a connection failure escape as an unhandled error. With
+ * replicas it routes reads to them.
+ *
+ * ```ts
+ * const pool = createPool({ dialect: postgres({ connectionString }), min: 2, max: 10 })
+ * await pool.ready()
+ * const rows = await pool.query('SELECT * FROM orders WHERE id = $1', [id])
+ * await pool.close()
+ * ```
+ *
+ * It is a facade: the primary's connections live in a `ConnectionPool`,
+ * replicas and read/write routing in a `Router` above it, workflow scopes in
+ * `Workflows` (see docs/architecture.md).
+ */
+export class Pool {
+  readonly config: ResolvedPoolConfig
+  readonly #log: Logger
+  readonly #primary: ConnectionPool
+  readonly #router: Router | undefined
+  readonly #workflows: Workflows
+  readonly #messages: MessageApi
+  #started = false
+  #routing: Promise<void> | undefined
+  #readyPromise: Promise<void> | undefined
+  #closePromise: Promise<void> | undefined
+
+  constructor(options: PoolOptions) {
+    const warnings: string[] = []
+    this.config = resolvePoolConfig(options, (message) => warnings.push(message))
+    const config = this.config
+    this.#log = createLogger(config.log, config.name)
+    for (const warning of warnings) this.#log('warn', warning)
+    this.#workflows = new Workflows(
+      { clock: config.clock, log: this.#log, preWarm: config.preWarm, max: config.max, open: (need) => this.#primary.preWarm(need) },
+      config.workflowHistorySize,
+    )
+    this.#primary = new ConnectionPool(config, this.#log, this.#workflows.tracker)
+    // each replica is a pool of its own, with the primary's sizes and timers
+    this.#router =
+      config.replicas.length === 0
+        ? undefined
+        : new Router(this.#primary, config.replicas, (dialect, name) => openReplica(options, dialect, name), config.routing, config.clock, this.#log)
+    this.#messages = new MessageApi(this)
+  }
+
+  on<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
+    this.#primary.events.on(event, listener)
+    return this
+  }
+
+  off<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
+    this.#primary.events.off(event, listener)
+    return this
+  }
+
+  once<E extends keyof PoolEvents>(event: E, listener: (...args: PoolEvents[E]) => void): this {
+    this.#primary.events.once(event, listener)
+    return this
+  }
+
+  /**
+   * Opens `min` connections and resolves when they are open. Rejects with the
+   * connection error if the database cannot be reached (the pool keeps trying
+   * in the background; calling `ready()` again waits again).
+   */
+  ready(): Promise<void> {
+    if (this.closed) return Promise.reject(new PoolClosedError(this.config.name, 'get ready'))
+    if (!this.#started) this.#start()
+    this.#readyPromise ??= this.#primary
+      .ready()
+      .then(() => this.#routing)
+      .catch((error: unknown) => {
+        // let a later ready() try again
+        this.#readyPromise = undefined
+        throw error
+      })
+    return this.#readyPromise
+  }
+
+  /** Borrows a connection, waiting up to `acquireTimeoutMillis` in FIFO order. */
+  acquire(options?: AcquireOptions): Promise<PoolConnection> {
+    const target = options?.target
+    if (target !== undefined && target !== 'primary' && this.#router) {
+      if (this.closed) return Promise.reject(new PoolClosedError(this.config.name, 'acquire'))
+      if (!this.#started) this.#start()
+      return this.#router.acquire(target, options?.workflowId)
+    }
+    if (!this.#started) this.#start()
+    return this.#primary.acquireLease(options?.workflowId)
+  }
+
+  /** Borrows a connection for the length of `fn` and gives it back however `fn` ends. */
+  async withConnection<T>(fn: (connection: PoolConnection) => Promise<T>, options?: AcquireOptions): Promise<T> {
+    const connection = await this.acquire(options)
+    try {
+      return await fn(connection)
+    } finally {
+      if (!connection.released) connection.release()
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction on one connection: commits when it resolves,
+   * rolls back when it throws (and closes the connection if even the rollback
+   * fails). A transaction needs one session, so `target: 'auto'` runs it on
+   * the primary; `'replica'` on a healthy replica (read-only there).
+   */
+  async transaction<T>(fn: (tx: PoolConnection) => Promise<T>, options?: AcquireOptions): Promise<T> {
+    const router = this.#router
+    const tx = await this.#transactionLease(options)
+    // with replicas, a commit moves the scope's reads to where the write is visible
+    const afterCommit = router && (() => router.noteCommit(tx))
+    return runTransaction(tx, fn, this.config.dialect.beginStatement ?? 'BEGIN', this.#log, afterCommit)
+  }
+
+  /** Borrows a connection, runs one statement, gives it back. */
+  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
+    return shapeRows(await this.execute<R>(sql, params, options), options)
+  }
+
+  /** Borrows a connection, runs one statement, gives it back; returns the full result. */
+  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    if (!this.#router) return this.#primary.execute<R>(sql, params, options)
+    if (!this.#started) this.#start()
+    return this.#router.execute<R>(sql, params, options)
+  }
+
+  /**
+   * A pipeline: statements from many callers sent in batches, each `add()`
+   * settling with its own statement's result (see docs/pipelining.md).
+   *
+   * ```ts
+   * const pipe = pool.pipeline({ batchSize: 100, flushIntervalMillis: 5, strategy: 'best-effort' })
+   * const { rows } = await pipe.add('SELECT $1::int AS n', [1])
+   * ```
+   */
+  pipeline(options?: PipelineOptions): Pipeline {
+    if (this.closed) throw new PoolClosedError(this.config.name, 'open a pipeline')
+    return new Pipeline(this.#primary.pipelineHost, options)
+  }
+
+  /** The guide's message API: `initialize`, `acquire`, `execute`, `release`, `stats`. */
+  process(message: PoolMessage): Promise<unknown> {
+    return this.#messages.process(message)
+  }
+
+  /**
+   * Opens a workflow scope. With `preWarm`, opens as many connections as runs
+   * of this type needed at their busiest recently (90th percentile, at most
+   * `max`) and resolves when they are open.
+   */
+  async onWorkflowStart(workflowId: string, workflowType: string): Promise<{ preWarmed: number }> {
+    if (this.closed) throw new PoolClosedError(this.config.name, 'start a workflow')
+    if (!this.#started) this.#start()
+    return this.#workflows.start(workflowId, workflowType)
+  }
+
+  /** Closes a workflow scope, releasing (and counting) every connection it still holds. */
+  async onWorkflowComplete(workflowId: string): Promise<WorkflowCompletion> {
+    return this.#workflows.complete(workflowId)
+  }
+
+  /**
+   * Runs `fn` as a workflow of `workflowType`: pre-warms, attributes every
+   * acquire inside `fn` (across awaits) to the workflow, and releases what
+   * `fn` forgot when it ends.
+   */
+  async runWorkflow<T>(workflowType: string, fn: (workflowId: string) => Promise<T>, options?: { workflowId?: string }): Promise<T> {
+    if (this.closed) throw new PoolClosedError(this.config.name, 'start a workflow')
+    if (!this.#started) this.#start()
+    // a workflow is also a read-your-writes scope when reads are routed
+    return this.#workflows.run(workflowType, fn, options?.workflowId, this.#router ? inNewConsistencyScope : runDirectly)
+  }
+
+  /**
+   * Runs `fn` as one request scope for read-your-writes: after a write in
+   * `fn`, `fn`'s reads go only where that write is visible.
+   *
+   * ```ts
+   * app.use((req, res, next) => pool.scope(next))
+   * ```
+   */
+  scope<T>(fn: () => T): T {
+    return runInConsistencyScope(new ConsistencyScope(), fn)
+  }
+
+  /** Routing counters and each replica's state; undefined without replicas. */
+  routingStats(): RoutingStats | undefined {
+    return this.#router?.stats()
+  }
+
+  /** Recent peak connection counts per workflow type, as pre-warming sees them. */
+  workflowHistory(): Record<string, readonly number[]> {
+    return this.#workflows.tracker.history.snapshot()
+  }
+
+  stats(): PoolStats {
+    return { ...this.#primary.stats(), workflows: this.#workflows.stats() }
+  }
+
+  /**
+   * Stops lending, fails waiting acquires, waits up to `closeTimeoutMillis`
+   * for borrowed connections to come back, then closes every connection
+   * (the replicas' too).
+   */
+  close(): Promise<void> {
+    this.#closePromise ??= Promise.all([this.#primary.close(), this.#router?.close()]).then(() => undefined)
+    return this.#closePromise
+  }
+
+  get closed(): boolean {
+    return this.#primary.closed
+  }
+
+  /** Starts what works in the background: the primary's housekeeping, and the replicas' pools and checks. */
+  #start(): void {
+    this.#started = true
+    this.#routing = this.#router?.start().catch((error: unknown) => this.#log('error', 'routing could not start', { error }))
+  }
+
+  #transactionLease(options: AcquireOptions | undefined): Promise<Lease> {
+    if (options?.target === 'replica' && this.#router) {
+      if (!this.#started) this.#start()
+      const lease = this.#router.replicaLease()
+      if (lease) return lease
+    }
+    if (!this.#started) this.#start()
+    return this.#primary.acquireLease(options?.workflowId)
+  }
+}
+
+/** Creates a pool. Validates the options now; connects lazily (or at `ready()`). */
+export function createPool(options: PoolOptions): Pool {
+  return new Pool(options)
+}
+
+/** A replica's pool: the primary's options on the replica's dialect, logging under the replica's name. */
+function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string): ConnectionPool {
+  const warnings: string[] = []
+  const config = resolvePoolConfig({ ...options, dialect, name, replicas: [], routing: undefined }, (message) => warnings.push(message))
+  const log = createLogger(config.log, name)
+  for (const warning of warnings) log('warn', warning)
+  return new ConnectionPool(config, log, undefined)
+}
+
+function inNewConsistencyScope<U>(run: () => Promise<U>): Promise<U> {
+  return runInConsistencyScope(new ConsistencyScope(), run)
+}
+
+function runDirectly<U>(run: () => Promise<U>): Promise<U> {
+  return run()
+}

@@ -1,0 +1,259 @@
+import type { ResolvedPoolConfig } from '../config/pool-config.js'
+import type { Lease, LeaseHost } from '../connection/lease.js'
+import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
+import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import { PoolClosedError } from '../errors/pool-closed-error.js'
+import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
+import { Housekeeper } from '../housekeeping/housekeeper.js'
+import { PoolCounters } from '../metrics/pool-counters.js'
+import type { PoolStats } from '../metrics/pool-stats.js'
+import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
+import type { Clock } from '../util/clock.js'
+import type { Logger } from '../util/logger.js'
+import { TypedEmitter } from '../util/typed-emitter.js'
+import type { WorkflowTracker } from '../workflow/workflow-tracker.js'
+import { ConnectionBag } from './connection-bag.js'
+import { ConnectionLifecycle } from './connection-lifecycle.js'
+import type { PoolEvents } from './pool-events.js'
+
+/** What `stats()` of one pool reports; the facade adds the workflows. */
+export type ConnectionPoolStats = Omit<PoolStats, 'workflows'>
+
+/**
+ * The connections of one database node (HikariCP's HikariPool): the primary,
+ * or one replica. Lends first-come first-served from its bag, opens lazily
+ * up to `max` through its lifecycle, lets the housekeeper recycle, and runs
+ * `execute()` on a connection borrowed for that statement alone (pipelined
+ * on a busy one where implicit pipelining allows). The router and the
+ * pipelines use it through their own small interfaces; users hold the
+ * `Pool` facade.
+ */
+export class ConnectionPool {
+  readonly config: ResolvedPoolConfig
+  readonly name: string
+  readonly dialect: Dialect<any>
+  readonly clock: Clock
+  readonly log: Logger
+  readonly counters = new PoolCounters()
+  readonly events: TypedEmitter<PoolEvents>
+  /** What explicit and implicit pipelines reach of this pool. */
+  readonly pipelineHost: ImplicitPipelinerHost
+  readonly #bag: ConnectionBag
+  readonly #lifecycle: ConnectionLifecycle
+  readonly #housekeeper: Housekeeper
+  readonly #workflows: WorkflowTracker | undefined
+  /** Set when `implicitPipelining` is on and the dialect can pipeline. */
+  readonly #pipeliner: ImplicitPipeliner | undefined
+  #started = false
+  #closed = false
+  #closePromise: Promise<void> | undefined
+
+  /** `workflows`: the tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
+  constructor(config: ResolvedPoolConfig, log: Logger, workflows: WorkflowTracker | undefined) {
+    this.config = config
+    this.name = config.name
+    this.dialect = config.dialect
+    this.clock = config.clock
+    this.log = log
+    this.#workflows = workflows
+    this.events = new TypedEmitter((event, error) => log('error', `a '${event}' listener threw`, { error }))
+    const leaseHost: LeaseHost = {
+      name: config.name,
+      dialect: config.dialect,
+      clock: config.clock,
+      counters: this.counters,
+      queryTimeoutMillis: config.queryTimeoutMillis,
+      giveBack: (lease, destroy) => this.#lifecycle.giveBack(lease, destroy),
+      inTransaction: (entry) => this.#lifecycle.inTransaction(entry),
+    }
+    this.#bag = new ConnectionBag({
+      clock: config.clock,
+      acquireTimeoutMillis: config.acquireTimeoutMillis,
+      healthThreshold: config.healthThreshold,
+      counters: this.counters,
+      events: this.events,
+      leaseHost,
+      retire: (entry, reason) => this.#lifecycle.retire(entry, reason),
+      timeoutError: (waited) => new PoolTimeoutError(config.name, waited, this.#bag.snapshot(config.max), this.#lifecycle.lastCreateError),
+    })
+    this.#lifecycle = new ConnectionLifecycle({
+      config,
+      clock: config.clock,
+      log,
+      counters: this.counters,
+      events: this.events,
+      bag: this.#bag,
+      started: () => this.#started,
+      closed: () => this.#closed,
+    })
+    this.#housekeeper = new Housekeeper({
+      config,
+      idleConnections: () => this.#bag.idleEntries(),
+      activeLeases: () => this.#bag.activeLeases(),
+      totalConnections: () => this.#bag.total,
+      retire: (entry, reason) => this.#lifecycle.retire(entry, reason),
+      checkHealth: (entry) => void this.#lifecycle.checkHealth(entry),
+      reportLeak: (lease, held) => {
+        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`)
+      },
+      replenish: () => this.#lifecycle.dispatch(),
+      log,
+    })
+    this.pipelineHost = {
+      name: config.name,
+      dialect: config.dialect,
+      clock: config.clock,
+      counters: this.counters,
+      queryTimeoutMillis: config.queryTimeoutMillis,
+      maxConnections: config.max,
+      log,
+      acquire: () => this.acquireLease(),
+      load: () => this.#bag.load(),
+      waiting: () => this.#bag.waiting,
+      closed: () => this.#closed,
+    }
+    this.#pipeliner = ImplicitPipeliner.create(this.pipelineHost, config.implicitPipelining)
+  }
+
+  get closed(): boolean {
+    return this.#closed
+  }
+
+  /** Opens `min` connections and resolves when they are open; rejects with the connect error while the database cannot be reached. */
+  ready(): Promise<void> {
+    if (this.#closed) return Promise.reject(new PoolClosedError(this.name, 'get ready'))
+    if (!this.#started) this.#start()
+    return this.#lifecycle.warmUp()
+  }
+
+  /**
+   * Borrows a connection, waiting up to `acquireTimeoutMillis` in FIFO order:
+   * the engine's own handle, which users see as a `PoolConnection`.
+   * `workflowId` names the workflow scope it belongs to (else the one of the
+   * async context).
+   */
+  acquireLease(workflowId?: string): Promise<Lease> {
+    if (this.#closed) return Promise.reject(new PoolClosedError(this.name, 'acquire'))
+    if (!this.#started) this.#start()
+    let scope
+    try {
+      scope = this.#workflows?.current(workflowId)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    // captured here, synchronously, so the stack names the caller even when the connection comes later
+    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
+    const lease = this.#bag.lendIdle(scope, stack)
+    if (lease) return Promise.resolve(lease)
+    const startedAt = this.clock.now()
+    return new Promise<Lease>((resolve, reject) => {
+      this.#bag.wait(resolve, reject, startedAt, scope, stack)
+      this.#lifecycle.dispatch()
+    })
+  }
+
+  /**
+   * Runs one statement on a connection borrowed for it alone, pipelined on a
+   * busy connection where implicit pipelining allows. `classified` is the
+   * classifier's word on it when the router already asked (so nothing is
+   * worked out twice).
+   */
+  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions, classified?: StatementKind): Promise<QueryResult<R>> {
+    const pipelined = this.#pipeliner?.run(sql, params, options, classified)
+    if (pipelined) return (await pipelined) as QueryResult<R>
+    const lease = await this.acquireLease()
+    try {
+      return await lease.execute<R>(sql, params, options)
+    } finally {
+      lease.release()
+    }
+  }
+
+  /** Opens connections for up to `need` borrowers beyond those idle or opening (within `max`). */
+  preWarm(need: number): Promise<number> {
+    if (!this.#started) this.#start()
+    return this.#lifecycle.preWarm(need)
+  }
+
+  /** Connections lent or held plus acquires waiting: how busy the pool is, in O(1). */
+  load(): number {
+    return this.#bag.load()
+  }
+
+  connectionCounts(): { readonly total: number; readonly active: number } {
+    return { total: this.#bag.total, active: this.#bag.count('in-use') }
+  }
+
+  stats(): ConnectionPoolStats {
+    const bag = this.#bag
+    const healthScores: Record<string, number> = {}
+    for (const entry of bag.entries()) healthScores[entry.id] = entry.health
+    const c = this.counters
+    const executed = c.queryTime.count
+    return {
+      pool: { name: this.name, database: this.dialect.description, min: this.config.min, max: this.config.max, closed: this.#closed },
+      currentState: {
+        totalConnections: bag.total,
+        activeConnections: bag.count('in-use'),
+        availableConnections: bag.idle,
+        pendingAcquires: bag.waiting,
+        pendingCreates: this.#lifecycle.creating,
+        healthScores,
+      },
+      performance: {
+        avgAcquisitionTimeMs: round(c.acquireWait.mean()),
+        p99AcquisitionTimeMs: round(c.acquireWait.percentile(0.99)),
+        avgQueryTimeMs: round(c.queryTime.mean()),
+        p99QueryTimeMs: round(c.queryTime.percentile(0.99)),
+      },
+      queries: { executed, errors: c.queryErrors, errorRate: executed === 0 ? 0 : c.queryErrors / executed },
+      connections: { created: c.created, recycled: c.recycled, failed: c.failedCreates, acquireTimeouts: c.acquireTimeouts },
+      statements: this.#statementStats(),
+    }
+  }
+
+  /**
+   * Stops lending, fails waiting acquires, waits up to `closeTimeoutMillis`
+   * for borrowed connections to come back, then closes every connection.
+   */
+  close(): Promise<void> {
+    this.#closePromise ??= this.#shutDown()
+    return this.#closePromise
+  }
+
+  #start(): void {
+    this.#started = true
+    this.#housekeeper.start()
+    this.#lifecycle.dispatch()
+  }
+
+  async #shutDown(): Promise<void> {
+    this.#closed = true
+    this.#housekeeper.stop()
+    this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
+    await this.#lifecycle.shutDown()
+    await this.dialect.end?.()
+  }
+
+  #statementStats(): PoolStats['statements'] {
+    const c = this.counters
+    let size = 0
+    let hits = c.retiredStatementHits
+    let misses = c.retiredStatementMisses
+    let evictions = c.retiredStatementEvictions
+    if (this.dialect.statementCacheStats) {
+      for (const entry of this.#bag.entries()) {
+        const cache = this.dialect.statementCacheStats(entry.raw)
+        size += cache.size
+        hits += cache.hits
+        misses += cache.misses
+        evictions += cache.evictions
+      }
+    }
+    return { size, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses), evictions }
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}

@@ -1,0 +1,19 @@
+import type { RetireReason } from '../housekeeping/housekeeper.js'
+
+/** Events a pool emits, in pg-pool's vocabulary. */
+export interface PoolEvents extends Record<string, unknown[]> {
+  /** A new connection was opened. */
+  connect: [connectionId: string]
+  /** A connection was lent. */
+  acquire: [connectionId: string]
+  /** A connection was given back. */
+  release: [connectionId: string]
+  /** A connection was closed and left the pool. */
+  remove: [connectionId: string, reason: RetireReason]
+  /**
+   * A failure the pool handled by itself: a connection lost while idle
+   * (already removed when this fires), or a failed connect (then no id).
+   * Nothing is thrown; listening is optional.
+   */
+  error: [error: Error, connectionId: string | undefined]
+}

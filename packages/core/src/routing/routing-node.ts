@@ -1,0 +1,29 @@
+import type { Lease } from '../connection/lease.js'
+import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
+import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+
+/**
+ * A pool as routing sees it: the primary's, or one replica's. The engine's
+ * `ConnectionPool` is one; routing never imports it, so the floors go one
+ * way (routing above the pool).
+ */
+export interface RoutingNode {
+  readonly name: string
+  readonly dialect: Dialect<any>
+  /**
+   * Runs one statement on a connection borrowed for it alone (pipelined where
+   * the node pipelines). `classified`: the classifier's word on it, so the
+   * node need not work it out again.
+   */
+  execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified?: StatementKind): Promise<QueryResult<R>>
+  /** Borrows a connection: the engine's own handle, whose actor runs position queries. */
+  acquireLease(workflowId?: string): Promise<Lease>
+  /** Connections lent or held plus acquires waiting (for `least-busy`). */
+  load(): number
+  connectionCounts(): { readonly total: number; readonly active: number }
+  ready(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Opens the pool of one replica; the router names it and owns it from then on. */
+export type OpenReplica = (dialect: Dialect<any>, name: string) => RoutingNode
