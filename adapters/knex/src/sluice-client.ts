@@ -1,12 +1,13 @@
 import { Readable, type Writable } from 'node:stream'
-import { ConfigError, createPool, RoutedConnection } from '@sluice/core'
+import { ConfigError, createPool, RoutedConnection, type Dialect } from '@sluice/core'
 import type { Knex } from 'knex'
 import { knexAcquireError } from './acquire-error.js'
 import { afterCreateStep, setupHook } from './connection-setup.js'
 import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
 import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
 import { knexStatement } from './knex-statement.js'
-import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool } from './pool-options.js'
+import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, type ResolvedKnexPool } from './pool-options.js'
+import { providedDialect, type ConnectionProvider } from './provided-dialect.js'
 import { poolOf, setPool } from './sluice-of.js'
 import type { SluiceFlavor } from './sluice-flavor.js'
 
@@ -35,17 +36,17 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       if (config.connectionPool !== undefined) {
         throw new ConfigError('connectionPool', config.connectionPool, 'cannot be used with a Sluice client: Sluice is the pool; pass `connection` instead')
       }
-      if (this.connectionConfigProvider) {
-        throw new ConfigError('connection', this.connectionConfigProvider, 'must be an object or a connection string on Sluice, not a function')
-      }
-      const settings = (this.connectionSettings ?? {}) as Record<string, unknown>
+      const provider = this.connectionConfigProvider as ConnectionProvider | undefined
+      // with a `connection` function, the settings are known per new connection only
+      const settings = (provider ? {} : (this.connectionSettings ?? {})) as Record<string, unknown>
       const pool = resolveKnexPool(config.pool, this.config.acquireConnectionTimeout, this.poolDefaults())
+      for (const line of pool.ignored) this.logger.debug?.(`@sluice/knex: ${line}`)
       const steps = flavor.connectionSetup(this, settings)
       if (pool.afterCreate) steps.push(afterCreateStep(pool.afterCreate))
       const { onConnect } = pool
       if (onConnect) steps.push(async (connection) => onConnect(connection))
       const setupTimeout = pool.createTimeoutMillis ?? pool.options.acquireTimeoutMillis ?? KNEX_ACQUIRE_TIMEOUT_MILLIS
-      const dialect = flavor.dialect(this, settings, pool)
+      const dialect = provider ? knexProvidedDialect(this, flavor, provider, pool) : flavor.dialect(this, settings, pool)
       setPool(this, createPool({ ...pool.options, onConnect: setupHook(steps, setupTimeout), dialect }))
     }
 
@@ -101,6 +102,10 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
      */
     _stream(connection: unknown, obj: KnexQueryObject, stream: Writable, options?: Record<string, unknown>): Promise<void> {
       if (!obj.sql) throw new Error('The query is empty')
+      // the same options as `.query()` refuses, and rows are streamed as objects only
+      if (flavor.runOptions(obj.options)?.rowMode === 'array') {
+        throw new TypeError('@sluice/knex: rows as arrays (rowMode, rowsAsArray, nestTables) are not supported by .stream() on Sluice; use the query without .stream()')
+      }
       const lease = leaseOf(connection)
       const { sql, bindings } = knexStatement(obj)
       const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options) }), { objectMode: true })
@@ -134,6 +139,16 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       return cancel.call(stock, lease instanceof RoutedConnection ? lease.pinnedConnection?.driverConnection : lease.driverConnection)
     }
   }
+}
+
+/** The dialect for a `connection` function, with stock Knex's semantics (see providedDialect()). */
+function knexProvidedDialect(client: Knex.Client, flavor: SluiceFlavor, provider: ConnectionProvider, pool: ResolvedKnexPool): Dialect<object> {
+  const template = flavor.dialect(client, flavor.placeholderSettings, pool)
+  return providedDialect(template, provider, (settings) => {
+    // as stock: Knex reads the live settings (e.g. `client.database()` in schema queries)
+    client.connectionSettings = settings
+    return flavor.dialect(client, settings, pool)
+  })
 }
 
 function chunkSize(options: Record<string, unknown> | undefined): number {
