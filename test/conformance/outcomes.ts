@@ -21,6 +21,8 @@ interface MochaReport {
 interface VitestReport {
   readonly testResults: ReadonlyArray<{
     readonly name: string
+    readonly status?: string
+    readonly message?: string
     readonly assertionResults: ReadonlyArray<{ readonly fullName: string; readonly status: string }>
   }>
 }
@@ -74,6 +76,8 @@ export function vitestOutcomes(reportFile: string, root: string, rename: (file: 
   const id = idMaker()
   for (const file of report.testResults) {
     const name = rename(relative(root, file.name))
+    // a file that failed before any test ran (an import error): one failure that says so
+    if (file.assertionResults.length === 0 && file.status === 'failed') outcomes.set(id(name, `(file failed: ${file.message?.split('\n')[0] ?? ''})`), 'failed')
     for (const test of file.assertionResults) outcomes.set(id(name, test.fullName), VITEST_STATUS[test.status] ?? 'failed')
   }
   return outcomes

@@ -7,7 +7,7 @@ import { mysqlUrl, pgUrl } from '../servers.js'
 import type { SuiteRecipe } from './suite.js'
 
 /** What the three entry files and their shared test bodies import. */
-const TEST_PACKAGES = ['vitest@3.2.4', 'pg@8', 'mysql2@3', 'uuid@9', 'async-retry@1', 'get-port@7', 'dockerode@4', 'keyv@5']
+const TEST_PACKAGES = ['vitest@3.2.4', 'dotenv@16', 'pg@8', 'mysql2@3', 'uuid@9', 'async-retry@1', 'get-port@7', 'dockerode@4', 'keyv@5']
 
 interface Entry {
   /** The entry file, relative to integration-tests/. */
@@ -41,7 +41,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
     adapter: 'adapters/drizzle/src/better-sqlite3/index.ts',
     bundle: 'sluice-drizzle-better-sqlite3.mjs',
     stock: '\tclient = new Database(dbPath);\n',
-    sluice: '\tclient = sluice.createSluiceSqliteClient({ filename: dbPath }) as any;\n',
+    sluice: '\tclient = (await sluice.createSluiceSqliteClient({ filename: dbPath })) as any;\n',
   },
 }
 

@@ -50,7 +50,7 @@ export const knexRecipe: SuiteRecipe = {
   },
 
   commands(checkout, database, variant, files) {
-    const env: Record<string, string> = { DB: database, KNEX_TEST: join(checkout, '.sluice', 'connections.cjs') }
+    const env: Record<string, string> = { DB: knexRecipe.databases[database]!, KNEX_TEST: join(checkout, '.sluice', 'connections.cjs') }
     if (variant === 'sluice') env.NODE_OPTIONS = `-r ${join(checkout, '.sluice', 'preload.cjs')}`
     const mocha = (extra: string[], output: string): SuiteCommand => ({
       cwd: checkout,
