@@ -44,7 +44,7 @@ export function providedDialect(template: Dialect<any>, provider: ConnectionProv
     // concurrent connects share one call of the provider
     resolving ??= (async () => {
       try {
-        const { expirationChecker, ...settings } = await provider()
+        const { settings, expirationChecker } = splitChecker(await provider())
         const dialect = build(settings)
         built.push(dialect)
         current = { dialect, expired: typeof expirationChecker === 'function' ? (expirationChecker as () => boolean) : undefined }
@@ -96,6 +96,16 @@ export function providedDialect(template: Dialect<any>, provider: ConnectionProv
     }
   }
   return dialect as unknown as Dialect<object>
+}
+
+/**
+ * The settings without `expirationChecker`, keeping every own property as it
+ * was defined: Knex hides `password` as a non-enumerable property, which an
+ * object spread would drop.
+ */
+function splitChecker(resolved: ConnectionSettings): { settings: ConnectionSettings; expirationChecker: unknown } {
+  const { expirationChecker: checker, ...descriptors } = Object.getOwnPropertyDescriptors(resolved)
+  return { settings: Object.defineProperties({}, descriptors), expirationChecker: checker?.value }
 }
 
 function call(owner: Dialect<any>, name: string, raw: object, rest: unknown[]): any {
