@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { renderComparison } from './compare.js'
+import { renderComparison, renderSummary, type SummaryRow } from './compare.js'
 import { REPO } from './install.js'
 import type { Outcome, Outcomes } from './outcomes.js'
 import { MYSQL, PG, setupSql, type Orm } from './servers.js'
@@ -76,8 +76,17 @@ function comparison(orm: Orm, database: string): string | undefined {
 async function main(args: string[]): Promise<void> {
   const [orm, database, ...flags] = args
   if (orm === 'report') {
-    for (const each of Object.keys(RECIPES) as Orm[]) {
-      if (!existsSync(join(process.env.SLUICE_UPSTREAM ?? join(REPO, '..', 'upstream'), each))) continue
+    const present = (Object.keys(RECIPES) as Orm[]).filter((each) => existsSync(join(process.env.SLUICE_UPSTREAM ?? join(REPO, '..', 'upstream'), each)))
+    const rows: SummaryRow[] = []
+    for (const each of present) {
+      for (const db of Object.keys(RECIPES[each].databases)) {
+        const stock = savedOutcomes(each, db, 'stock')
+        const sluice = savedOutcomes(each, db, 'sluice')
+        if (stock && sluice) rows.push({ label: `${each} x ${RECIPES[each].databases[db]}`, stock, sluice })
+      }
+    }
+    console.log(`${renderSummary(rows)}\n`)
+    for (const each of present) {
       for (const db of Object.keys(RECIPES[each].databases)) console.log(`${comparison(each, db) ?? `### ${each} x ${db}\n\nnot run yet`}\n`)
     }
     return

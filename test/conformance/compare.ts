@@ -44,3 +44,21 @@ export function renderComparison(label: string, stock: Outcomes, sluice: Outcome
   if (found.length > 0) lines.push('', ...found.map((difference) => `- ${difference.stock} -> ${difference.sluice}: ${difference.test}`))
   return lines.join('\n')
 }
+
+/** One ORM x database of the summary table. */
+export interface SummaryRow {
+  readonly label: string
+  readonly stock: Outcomes
+  readonly sluice: Outcomes
+}
+
+/** Every ORM x database in one Markdown table: both runs' counts and how many tests differ. */
+export function renderSummary(rows: readonly SummaryRow[]): string {
+  const lines = ['| suite x database | stock: passed / failed / pending | Sluice: passed / failed / pending | tests that differ (pass on stock only) |', '| --- | --- | --- | --- |']
+  for (const { label, stock, sluice } of rows) {
+    const found = differences(stock, sluice)
+    const lost = found.filter((difference) => difference.stock === 'passed').length
+    lines.push(`| ${label} | ${summary(stock)} | ${summary(sluice)} | ${found.length} (${lost}) |`)
+  }
+  return lines.join('\n')
+}
