@@ -71,7 +71,6 @@ const IGNORED: Readonly<Record<string, string>> = {
 
 /** tarn/Knex options with no Sluice counterpart, and what to do instead. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  validate: 'Sluice checks idle connections itself; set healthCheckQuery and healthCheckIntervalMillis instead',
   dialect: 'the Knex client builds the Sluice dialect from `connection`',
 }
 
@@ -111,6 +110,8 @@ export function resolveKnexPool(pool: unknown, acquireConnectionTimeout: unknown
     if (value === undefined) continue
     const ignoredBecause = IGNORED[key]
     if (ignoredBecause !== undefined) ignored.push(`pool.${key} is ignored: ${ignoredBecause}`)
+    // checked here, run by the client on every borrow (validated-lease.ts)
+    else if (key === 'validate') checkFunction('pool.validate', value, '(connection) => boolean | Promise<boolean>')
     else if (key === 'afterCreate') afterCreate = checkFunction('pool.afterCreate', value, '(connection, done) => void')
     else if (key === 'onConnect') onConnect = checkFunction('pool.onConnect', value, '(connection) => void | Promise<void>')
     else if (key === 'createTimeoutMillis') createTimeoutMillis = positiveInteger('pool.createTimeoutMillis', value)
@@ -138,7 +139,7 @@ function sluiceName(key: string, value: unknown): string {
   throw new ConfigError(
     `pool.${key}`,
     shown,
-    `unknown option; Knex names: afterCreate, createTimeoutMillis, ${[...Object.keys(KNEX_NAMES), ...Object.keys(IGNORED)].join(', ')}; Sluice names: onConnect, ${SLUICE_NAMES.join(', ')}`,
+    `unknown option; Knex names: afterCreate, validate, createTimeoutMillis, ${[...Object.keys(KNEX_NAMES), ...Object.keys(IGNORED)].join(', ')}; Sluice names: onConnect, ${SLUICE_NAMES.join(', ')}`,
   )
 }
 

@@ -10,6 +10,7 @@ import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
 import { knexStatement } from './knex-statement.js'
 import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, type ResolvedKnexPool } from './pool-options.js'
 import { providedDialect, type ConnectionProvider } from './provided-dialect.js'
+import { validatedLease, validateOf } from './validated-lease.js'
 import { poolOf, setPool } from './sluice-of.js'
 import type { SluiceFlavor } from './sluice-flavor.js'
 
@@ -65,6 +66,8 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
       if (!pool) throw new Error('Unable to acquire a connection')
       try {
+        const validate = validateOf(this.config.pool)
+        if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, this.logger))
         // 'auto': each statement outside a transaction is routed (reads to replicas) until one needs a session
         return new SluiceKnexConnection(await pool.acquire({ target: 'auto' }))
       } catch (error) {

@@ -68,6 +68,36 @@ for (const database of ['postgres', 'mysql', 'sqlite'] as const) {
       await db.destroy()
     })
 
+    it("takes tarn's validate: a connection it refuses (false or a throw) is closed and another one borrowed", async () => {
+      const seen: unknown[] = []
+      const warnings: unknown[] = []
+      const validate = (connection: unknown) => {
+        seen.push(connection)
+        if (seen.length === 1) return false
+        if (seen.length === 2) throw new Error('validate broke')
+        return true
+      }
+      const db = sluiceKnex(database, { min: 0, max: 2, validate } as never, { log: { warn: (message: unknown) => void warnings.push(message) } })
+      try {
+        await db.raw('select 1')
+        expect(seen).toHaveLength(3)
+        expect(new Set(seen).size).toBe(3)
+        expect(warnings).toEqual(['Pool validate threw an error: validate broke'])
+        expect(sluiceOf(db).stats().currentState.totalConnections).toBe(1)
+      } finally {
+        await db.destroy()
+      }
+    })
+
+    it('gives up with KnexTimeoutError when validate refuses every connection until the acquire timeout', async () => {
+      const db = sluiceKnex(database, { min: 0, max: 1, acquireTimeoutMillis: 300, validate: () => false } as never, { log: { warn() {} } })
+      try {
+        await expect(db.raw('select 1')).rejects.toThrow(knex.KnexTimeoutError)
+      } finally {
+        await db.destroy()
+      }
+    })
+
     it('ignores per-query options the stock driver ignores, and .stream() refuses what .query() cannot honour', async () => {
       const db = sluiceKnex(database, { min: 0, max: 1 })
       try {

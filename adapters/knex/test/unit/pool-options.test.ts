@@ -31,7 +31,8 @@ describe('resolveKnexPool', () => {
 
   it('refuses unknown, unsupported and doubled keys with ConfigErrors that name them', () => {
     expect(() => resolveKnexPool({ maxPoolSize: 3 }, undefined, KNEX_DEFAULTS)).toThrow(ConfigError)
-    expect(() => resolveKnexPool({ validate: () => true }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.validate = a function: is not supported on Sluice/)
+    expect(() => resolveKnexPool({ validate: true }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.validate = true: must be a function/)
+    expect(() => resolveKnexPool({ dialect: 'pg' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.dialect = "pg": is not supported on Sluice/)
     expect(() => resolveKnexPool({ reapIntervalMillis: 1, housekeepingIntervalMillis: 1 }, undefined, KNEX_DEFAULTS)).toThrow(/sets the same option as pool\.reapIntervalMillis/)
     expect(() => resolveKnexPool({ afterCreate: 'yes' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.afterCreate = "yes": must be a function/)
     expect(() => resolveKnexPool({ secretKey: 'hunter2' }, undefined, KNEX_DEFAULTS)).not.toThrow(/hunter2/)
