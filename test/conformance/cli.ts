@@ -9,7 +9,8 @@
  * The checkouts live outside the repository: $SLUICE_UPSTREAM/<orm>
  * (default ../upstream/<orm> beside the repository), made as
  * docs/conformance.md describes. Reports, logs and outcomes go to
- * <checkout>/.sluice/results/.
+ * <checkout>/.sluice/results/. SLUICE_KYSELY_BUILD=own runs Kysely's suite
+ * against the checkout's own build instead of the installed one.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -33,8 +34,8 @@ function checkoutOf(orm: Orm): string {
   return checkout
 }
 
-function resultFiles(checkout: string, database: string, variant: Variant) {
-  const dir = join(checkout, '.sluice', 'results')
+function resultFiles(orm: Orm, checkout: string, database: string, variant: Variant) {
+  const dir = join(checkout, '.sluice', RECIPES[orm].resultsFolder?.() ?? 'results')
   mkdirSync(dir, { recursive: true })
   const base = join(dir, `${database}-${variant}`)
   return { report: `${base}.report.json`, listed: `${base}.listed.json`, log: `${base}.log`, outcomes: `${base}.outcomes.json` }
@@ -49,7 +50,7 @@ function prepareServers(orm: Orm): void {
 async function run(orm: Orm, database: string, variant: Variant): Promise<void> {
   const recipe = RECIPES[orm]
   const checkout = checkoutOf(orm)
-  const files = resultFiles(checkout, database, variant)
+  const files = resultFiles(orm, checkout, database, variant)
   for (const file of [files.report, files.listed, files.log]) rmSync(file, { force: true })
   const started = Date.now()
   for (const command of recipe.commands(checkout, database, variant, files)) await runCommand(command, files.log)
@@ -60,7 +61,7 @@ async function run(orm: Orm, database: string, variant: Variant): Promise<void> 
 }
 
 function savedOutcomes(orm: Orm, database: string, variant: Variant): Outcomes | undefined {
-  const file = resultFiles(checkoutOf(orm), database, variant).outcomes
+  const file = resultFiles(orm, checkoutOf(orm), database, variant).outcomes
   if (!existsSync(file)) return undefined
   return new Map(Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, Outcome>))
 }

@@ -1,4 +1,5 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bundleAdapter } from '../bundle.js'
 import { installedPackageDir, linkBetterSqlite3, npmInstall, symlink } from '../install.js'
@@ -43,6 +44,19 @@ if (process.env.SLUICE_CONFORMANCE) {
 `
 }
 
+/** SLUICE_KYSELY_BUILD=own: the checkout's own build (0.28.17) instead of the installed release. */
+function ownBuild(): boolean {
+  return process.env.SLUICE_KYSELY_BUILD === 'own'
+}
+
+/** The CommonJS build the tests import (`dist/cjs`), as the checkout's `build:cjs` and `module-fixup` scripts make it. */
+function buildOwn(checkout: string, nodeModules: string): void {
+  execFileSync('node', [join(nodeModules, 'typescript', 'bin', 'tsc'), '-p', 'tsconfig-cjs.json', '--noCheck'], { cwd: checkout, stdio: 'inherit' })
+  // the node tests import only the CommonJS half; module-fixup writes a package.json into both
+  mkdirSync(join(checkout, 'dist', 'esm'), { recursive: true })
+  execFileSync('node', ['scripts/module-fixup.cjs'], { cwd: checkout, stdio: 'inherit' })
+}
+
 /**
  * Kysely's node suite (mocha over `test/node`), at the nearest tag to the
  * installed release. The suite runs against the installed build (copied to
@@ -51,7 +65,9 @@ if (process.env.SLUICE_CONFORMANCE) {
  */
 export const kyselyRecipe: SuiteRecipe = {
   orm: 'kysely',
-  tag: 'v0.28.17 (no tag for 0.28.18/0.28.19), run against the installed 0.28.19 build',
+  get tag() {
+    return ownBuild() ? 'v0.28.17, its own build' : 'v0.28.17 (no tag for 0.28.18/0.28.19), run against the installed 0.28.19 build'
+  },
   databases: { postgres: 'postgres', mysql: 'mysql', sqlite: 'sqlite' },
 
   async prepare(checkout) {
@@ -63,13 +79,13 @@ export const kyselyRecipe: SuiteRecipe = {
     linkBetterSqlite3(nodeModules)
     symlink(checkout, join(nodeModules, 'kysely'))
     rmSync(join(checkout, 'dist'), { recursive: true, force: true })
-    cpSync(join(installedPackageDir('kysely', 'kysely'), 'dist'), join(checkout, 'dist'), { recursive: true })
+    if (ownBuild()) buildOwn(checkout, nodeModules)
+    else cpSync(join(installedPackageDir('kysely', 'kysely'), 'dist'), join(checkout, 'dist'), { recursive: true })
     const setup = join(checkout, 'test', 'node', 'src', 'test-setup.ts')
     const source = readFileSync(setup, 'utf8')
     writeFileSync(setup, (source.includes(MARKER) ? source.slice(0, source.indexOf(`\n${MARKER}`)) : source) + setupPatch())
     await bundleAdapter('adapters/kysely/src/index.ts', join(checkout, '.sluice', 'sluice-kysely.cjs'), 'cjs')
     rmSync(join(checkout, 'test', 'node', 'dist'), { recursive: true, force: true })
-    const { execFileSync } = await import('node:child_process')
     // --noCheck: the tests' types need the suite's whole toolchain; only the JavaScript matters here
     execFileSync('node', [join(nodeModules, 'typescript', 'bin', 'tsc'), '-p', 'test/node', '--noCheck'], { cwd: checkout, stdio: 'inherit' })
     if (!existsSync(join(checkout, 'test', 'node', 'dist', 'test-setup.js'))) throw new Error('[conformance] the Kysely tests did not compile')
@@ -85,6 +101,8 @@ export const kyselyRecipe: SuiteRecipe = {
     })
     return [mocha(['--dry-run'], files.listed), mocha([], files.report)]
   },
+
+  resultsFolder: () => (ownBuild() ? 'results-own-build' : 'results'),
 
   outcomes: (checkout, files) => mochaOutcomes(files.report, checkout, files.listed),
 }

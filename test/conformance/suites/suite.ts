@@ -24,6 +24,8 @@ export interface SuiteRecipe {
   /** The upstream tag the checkout should be at, and the installed release it is compared with. */
   readonly tag: string
   prepare(checkout: string): Promise<void>
+  /** The folder (under `<checkout>/.sluice/`) for this configuration's results; `results` unless a recipe has variants of its own. */
+  resultsFolder?(): string
   /** Commands to run in order; the last one writes `report`. A `list` command (mocha `--dry-run`) may write `listed`. */
   commands(checkout: string, database: string, variant: Variant, files: { readonly report: string; readonly listed: string }): SuiteCommand[]
   outcomes(checkout: string, files: { readonly report: string; readonly listed: string }): Outcomes
