@@ -33,19 +33,25 @@ export function setupHook(steps: readonly SetupStep[], timeoutMillis: number): (
   }
 }
 
+let knexUids = 0
+
 /**
  * Knex's `afterCreate(connection, done)` on the driver's own connection, as a
- * setup step. A function that declares `done` is finished when it calls it
- * (as in stock Knex); one that takes only the connection may return a
- * promise instead (stock Knex would wait for a `done` that never comes).
+ * setup step. As in stock Knex, the connection already carries a unique
+ * `__knexUid` (hooks and tests check for it) and `done` is a node-style
+ * callback, `done(error, connection)`. A function that declares `done` is
+ * finished when it calls it; one that takes only the connection may return
+ * a promise instead (stock Knex would wait for a `done` that never comes).
  */
 export function afterCreateStep(afterCreate: AfterCreate): SetupStep {
   const takesDone = afterCreate.length >= 2
   return (connection) =>
     new Promise<void>((resolve, reject) => {
       const done = (error?: unknown): void => (error ? reject(error) : resolve())
+      const driverConnection = connection.driverConnection as { __knexUid?: string }
+      driverConnection.__knexUid ??= `__knexUid${++knexUids}`
       try {
-        const returned = afterCreate(connection.driverConnection, done)
+        const returned = afterCreate(driverConnection, done)
         if (!takesDone) Promise.resolve(returned).then(() => resolve(), reject)
         // a callback-style function may still fail asynchronously before calling done
         else if (isThenable(returned)) returned.then(undefined, reject)

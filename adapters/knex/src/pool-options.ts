@@ -59,12 +59,18 @@ const KNEX_NAMES: Readonly<Record<string, (typeof SLUICE_NAMES)[number]>> = {
   maxConnectionLifetimeMillis: 'maxLifetimeMillis',
 }
 
+/**
+ * tarn/Knex options that have no meaning on Sluice: accepted, as stock Knex
+ * accepts them, and ignored with a debug line that says why.
+ */
+const IGNORED: Readonly<Record<string, string>> = {
+  destroyTimeoutMillis: 'each Sluice dialect bounds how long closing a connection may take',
+  propagateCreateError: 'Sluice retries a failing connect with back-off; an acquire that times out carries the last connect error as its cause',
+  maxConnectionLifetimeJitterMillis: 'Sluice takes a random 0-2.5% off maxLifetimeMillis (maxConnectionLifetimeMillis) per connection by itself',
+}
+
 /** tarn/Knex options with no Sluice counterpart, and what to do instead. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
-  validate: 'Sluice checks idle connections itself; set healthCheckQuery and healthCheckIntervalMillis instead',
-  propagateCreateError: 'Sluice retries a failing connect with back-off; an acquire that times out carries the last connect error as its cause',
-  destroyTimeoutMillis: 'each Sluice dialect bounds how long closing a connection may take',
-  maxConnectionLifetimeJitterMillis: 'Sluice takes a random 0-2.5% off maxLifetimeMillis (maxConnectionLifetimeMillis) per connection by itself',
   dialect: 'the Knex client builds the Sluice dialect from `connection`',
 }
 
@@ -79,6 +85,8 @@ export interface ResolvedKnexPool {
   /** Sluice's own `onConnect`, run after `afterCreate`. */
   readonly onConnect: PoolOptions['onConnect']
   readonly createTimeoutMillis: number | undefined
+  /** Options stock Knex accepts that mean nothing on Sluice, each with the reason, for a debug line. */
+  readonly ignored: readonly string[]
 }
 
 /**
@@ -97,9 +105,14 @@ export function resolveKnexPool(pool: unknown, acquireConnectionTimeout: unknown
   let afterCreate: AfterCreate | undefined
   let onConnect: PoolOptions['onConnect']
   let createTimeoutMillis: number | undefined
+  const ignored: string[] = []
   for (const [key, value] of Object.entries(pool ?? {})) {
     if (value === undefined) continue
-    if (key === 'afterCreate') afterCreate = checkFunction('pool.afterCreate', value, '(connection, done) => void')
+    const ignoredBecause = IGNORED[key]
+    if (ignoredBecause !== undefined) ignored.push(`pool.${key} is ignored: ${ignoredBecause}`)
+    // checked here, run by the client on every borrow (validated-lease.ts)
+    else if (key === 'validate') checkFunction('pool.validate', value, '(connection) => boolean | Promise<boolean>')
+    else if (key === 'afterCreate') afterCreate = checkFunction('pool.afterCreate', value, '(connection, done) => void')
     else if (key === 'onConnect') onConnect = checkFunction('pool.onConnect', value, '(connection) => void | Promise<void>')
     else if (key === 'createTimeoutMillis') createTimeoutMillis = positiveInteger('pool.createTimeoutMillis', value)
     else {
@@ -113,7 +126,7 @@ export function resolveKnexPool(pool: unknown, acquireConnectionTimeout: unknown
   // a max below Knex's default min means "at most that many", not a config error
   options.min ??= typeof options.max === 'number' ? Math.min(defaults.min, options.max) : defaults.min
   options.max ??= Math.max(defaults.max, typeof options.min === 'number' ? options.min : 0)
-  return { options: options as ResolvedKnexPool['options'], afterCreate, onConnect, createTimeoutMillis }
+  return { options: options as ResolvedKnexPool['options'], afterCreate, onConnect, createTimeoutMillis, ignored }
 }
 
 function sluiceName(key: string, value: unknown): string {
@@ -126,7 +139,7 @@ function sluiceName(key: string, value: unknown): string {
   throw new ConfigError(
     `pool.${key}`,
     shown,
-    `unknown option; Knex names: afterCreate, createTimeoutMillis, ${Object.keys(KNEX_NAMES).join(', ')}; Sluice names: onConnect, ${SLUICE_NAMES.join(', ')}`,
+    `unknown option; Knex names: afterCreate, validate, createTimeoutMillis, ${[...Object.keys(KNEX_NAMES), ...Object.keys(IGNORED)].join(', ')}; Sluice names: onConnect, ${SLUICE_NAMES.join(', ')}`,
   )
 }
 

@@ -1,15 +1,21 @@
 import { Readable, type Writable } from 'node:stream'
-import { ConfigError, createPool } from '@sluice/core'
+import { debuglog } from 'node:util'
+import { ConfigError, createPool, type Dialect } from '@sluice/core'
 import { RoutedConnection } from '@sluice/core/adapter'
 import type { Knex } from 'knex'
 import { knexAcquireError } from './acquire-error.js'
 import { afterCreateStep, setupHook } from './connection-setup.js'
+import { KnexPoolView } from './knex-pool-view.js'
 import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
 import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
 import { knexStatement } from './knex-statement.js'
-import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool } from './pool-options.js'
+import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, type ResolvedKnexPool } from './pool-options.js'
+import { providedDialect, type ConnectionProvider } from './provided-dialect.js'
+import { validatedLease, validateOf } from './validated-lease.js'
 import { poolOf, setPool } from './sluice-of.js'
 import type { SluiceFlavor } from './sluice-flavor.js'
+
+const debug = debuglog('sluice-knex')
 
 /** Rows per round trip of a stream when neither `batchSize` nor `highWaterMark` is given. */
 const DEFAULT_CHUNK_SIZE = 100
@@ -26,6 +32,7 @@ const DEFAULT_CHUNK_SIZE = 100
  * only a few of the client's fields (`config`, `driver`, `logger`, ...).
  */
 export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexClientClass {
+  const stockQuery = (Base.prototype as unknown as { _query: (this: Knex.Client, connection: unknown, obj: KnexQueryObject) => Promise<KnexQueryObject> })._query
   return class SluiceKnexClient extends Base {
     /** Creates the Sluice pool; called by Knex's constructor and by `knex.initialize()`. */
     override initializePool(config: Knex.Config = this.config): void {
@@ -36,18 +43,22 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       if (config.connectionPool !== undefined) {
         throw new ConfigError('connectionPool', config.connectionPool, 'cannot be used with a Sluice client: Sluice is the pool; pass `connection` instead')
       }
-      if (this.connectionConfigProvider) {
-        throw new ConfigError('connection', this.connectionConfigProvider, 'must be an object or a connection string on Sluice, not a function')
-      }
-      const settings = (this.connectionSettings ?? {}) as Record<string, unknown>
+      const provider = this.connectionConfigProvider as ConnectionProvider | undefined
+      // with a `connection` function, the settings are known per new connection only
+      const settings = (provider ? {} : (this.connectionSettings ?? {})) as Record<string, unknown>
       const pool = resolveKnexPool(config.pool, this.config.acquireConnectionTimeout, this.poolDefaults())
+      // not Knex's logger: stock Knex says nothing here, and apps' log.debug would see it (NODE_DEBUG=sluice-knex shows it)
+      for (const line of pool.ignored) debug(line)
       const steps = flavor.connectionSetup(this, settings)
       if (pool.afterCreate) steps.push(afterCreateStep(pool.afterCreate))
       const { onConnect } = pool
       if (onConnect) steps.push(async (connection) => onConnect(connection))
       const setupTimeout = pool.createTimeoutMillis ?? pool.options.acquireTimeoutMillis ?? KNEX_ACQUIRE_TIMEOUT_MILLIS
-      const dialect = flavor.dialect(this, settings, pool)
-      setPool(this, createPool({ ...pool.options, onConnect: setupHook(steps, setupTimeout), dialect }))
+      const dialect = provider ? knexProvidedDialect(this, flavor, provider, pool) : flavor.dialect(this, settings, pool)
+      const sluicePool = createPool({ ...pool.options, onConnect: setupHook(steps, setupTimeout), dialect })
+      setPool(this, sluicePool)
+      // stock Knex's `client.pool`, for code that reads tarn's counters or `destroyed`
+      this.pool = new KnexPoolView(sluicePool) as unknown as Knex.Client['pool']
     }
 
     /** Borrows a connection from the Sluice pool; a timeout rejects with Knex's `KnexTimeoutError`. */
@@ -56,6 +67,8 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
       if (!pool) throw new Error('Unable to acquire a connection')
       try {
+        const validate = validateOf(this.config.pool)
+        if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, this.logger))
         // 'auto': each statement outside a transaction is routed (reads to replicas) until one needs a session
         return new SluiceKnexConnection(await pool.acquire({ target: 'auto' }))
       } catch (error) {
@@ -70,20 +83,24 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
 
     /** Closes the pool (waiting up to `closeTimeoutMillis` for borrowed connections); `knex.initialize()` opens a new one. */
     override async destroy(callback?: (error?: unknown) => void): Promise<void> {
-      const pool = poolOf(this)
+      const view = this.pool as unknown as KnexPoolView | undefined
       setPool(this, undefined)
       let failure: unknown
       try {
-        await pool?.close()
+        await view?.destroy()
       } catch (error) {
         failure = error
       }
+      // a knex.initialize() during the wait has opened a new pool already
+      if ((this.pool as unknown) === view) this.pool = undefined
       if (typeof callback === 'function') return callback(failure)
       if (failure !== undefined) throw failure
     }
 
     /** Runs one statement through the lease and leaves the stock driver's answer on `obj.response`. */
     async _query(connection: unknown, obj: KnexQueryObject): Promise<KnexQueryObject> {
+      // a driver's own connection, such as the one-off connection Knex opens to cancel a query: the stock way
+      if (!(connection instanceof SluiceKnexConnection)) return stockQuery.call(this, connection, obj)
       if (!obj.sql) throw new Error('The query is empty')
       const lease = leaseOf(connection)
       const statement = knexStatement(obj)
@@ -102,6 +119,10 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
      */
     _stream(connection: unknown, obj: KnexQueryObject, stream: Writable, options?: Record<string, unknown>): Promise<void> {
       if (!obj.sql) throw new Error('The query is empty')
+      // the same options as `.query()` refuses, and rows are streamed as objects only
+      if (flavor.runOptions(obj.options)?.rowMode === 'array') {
+        throw new TypeError('@sluice/knex: rows as arrays (rowMode, rowsAsArray, nestTables) are not supported by .stream() on Sluice; use the query without .stream()')
+      }
       const lease = leaseOf(connection)
       const { sql, bindings } = knexStatement(obj)
       const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options) }), { objectMode: true })
@@ -124,17 +145,24 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     /**
      * Cancels a running statement (`.timeout(ms, { cancel: true })`) the way
      * stock Knex does: from a one-off driver connection outside the pool,
-     * which must not wait behind a full pool. That connection is not a
-     * Sluice lease, so Knex's cancel runs with the stock `_query`.
+     * which must not wait behind a full pool, and whose statements `_query`
+     * hands to the stock client.
      */
     override cancelQuery(connection?: unknown): Promise<unknown> {
       const cancel = Base.prototype.cancelQuery as unknown as (this: Knex.Client, connectionToKill: unknown) => Promise<unknown>
-      const stockQuery = (Base.prototype as unknown as { _query: unknown })._query
-      const stock = Object.create(this, { _query: { value: stockQuery } }) as Knex.Client
       const lease = leaseOf(connection)
-      return cancel.call(stock, lease instanceof RoutedConnection ? lease.pinnedConnection?.driverConnection : lease.driverConnection)
+      return cancel.call(this, lease instanceof RoutedConnection ? lease.pinnedConnection?.driverConnection : lease.driverConnection)
     }
   }
+}
+
+function knexProvidedDialect(client: Knex.Client, flavor: SluiceFlavor, provider: ConnectionProvider, pool: ResolvedKnexPool): Dialect<object> {
+  const template = flavor.dialect(client, flavor.placeholderSettings, pool)
+  return providedDialect(template, provider, (settings) => {
+    // as stock: Knex reads the live settings (e.g. `client.database()` in schema queries)
+    client.connectionSettings = settings
+    return flavor.dialect(client, settings, pool)
+  })
 }
 
 function chunkSize(options: Record<string, unknown> | undefined): number {

@@ -1,24 +1,40 @@
 import type { Pool } from '@sluice/core'
 
 /**
- * Pools by the Knex client's `config` object. Knex runs a transaction on a
- * stripped copy of the client (`makeTxClient`) that shares the same `config`
- * object but none of the client's own fields, so keying by `config` lets
- * both reach the pool, and lets the pool be created while Knex's constructor
- * is still running (before subclass fields exist).
+ * Pools by the Knex client's `logger`. Knex copies a client in two ways,
+ * and the logger is the one object every copy shares by reference:
+ * - a transaction runs on a stripped copy (`makeTxClient`) that gets the
+ *   client's `config`, `driver`, `logger` and a few other fields, but none
+ *   of its own state;
+ * - `knex.withUserParams()`, which the Migrator calls, makes a deep copy
+ *   (lodash `merge`, which copies class instances such as the logger by
+ *   reference) with a fresh copy of `config`.
+ * Keying by the logger also lets the pool be created while Knex's
+ * constructor is still running (before subclass fields exist).
  */
 const pools = new WeakMap<object, Pool>()
 
-/** @internal */
-export function poolOf(client: { readonly config?: unknown }): Pool | undefined {
-  const config = client.config
-  return typeof config === 'object' && config !== null ? pools.get(config) : undefined
+interface KnexClientLike {
+  readonly logger?: unknown
+}
+
+function keyOf(client: KnexClientLike): object | undefined {
+  const { logger } = client
+  return typeof logger === 'object' && logger !== null ? logger : undefined
 }
 
 /** @internal */
-export function setPool(client: { readonly config: object }, pool: Pool | undefined): void {
-  if (pool) pools.set(client.config, pool)
-  else pools.delete(client.config)
+export function poolOf(client: KnexClientLike): Pool | undefined {
+  const key = keyOf(client)
+  return key === undefined ? undefined : pools.get(key)
+}
+
+/** @internal */
+export function setPool(client: KnexClientLike, pool: Pool | undefined): void {
+  const key = keyOf(client)
+  if (key === undefined) throw new TypeError('@sluice/knex: this Knex client has no logger to find its pool by')
+  if (pool) pools.set(key, pool)
+  else pools.delete(key)
 }
 
 /**
@@ -34,7 +50,7 @@ export function setPool(client: { readonly config: object }, pool: Pool | undefi
  * `knex.destroy()` (until `knex.initialize()`).
  */
 export function sluiceOf(knex: { readonly client: unknown }): Pool {
-  const client = knex.client as { readonly config?: unknown } | undefined
+  const client = knex.client as KnexClientLike | undefined
   const pool = client ? poolOf(client) : undefined
   if (pool) return pool
   throw new TypeError(

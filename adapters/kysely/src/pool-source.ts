@@ -3,11 +3,21 @@ import { POOL_OPTION_KEYS } from './pool-option-keys.js'
 
 const POOL_KEYS: ReadonlySet<string> = new Set(POOL_OPTION_KEYS)
 
-/** The pool a Kysely dialect runs on, and whether the dialect created it (and so closes it). */
-export interface PoolSource {
-  readonly pool: Pool
-  readonly owned: boolean
-}
+/**
+ * Where a Kysely dialect's pools come from: either the application's own pool
+ * (`owned: false`: used by every driver, never closed by `db.destroy()`), or
+ * the dialect's options, from which each driver gets a pool of its own, as
+ * Kysely's stock dialects call their pool factory per driver.
+ */
+export type PoolSource =
+  | { readonly owned: false; readonly pool: Pool }
+  | {
+      readonly owned: true
+      /** The first pool, made when the dialect is created so that bad options fail there. */
+      readonly pool: Pool
+      /** Another pool from the same options. */
+      create(): Pool
+    }
 
 /**
  * Resolves a dialect's `pool` option: an existing Sluice `Pool` is used as it
@@ -33,7 +43,8 @@ export function resolvePoolSource<C>(kind: DatabaseKind, given: unknown, dialect
     if (POOL_KEYS.has(key)) poolOptions[key] = value
     else connection[key] = value
   }
-  return { pool: createPool({ ...poolOptions, dialect: dialect(connection as C) }), owned: true }
+  const create = () => createPool({ ...poolOptions, dialect: dialect(connection as C) })
+  return { owned: true, pool: create(), create }
 }
 
 // duck-typed rather than `instanceof`, so a pool from a second copy of @sluice/core is recognised too

@@ -20,34 +20,48 @@ export interface SluiceDialectHooks {
  * What the three Sluice dialects share: a driver on the Sluice pool, and the
  * link from Kysely's adapter to that pool for `sluiceOf()`. Each subclass
  * only picks Kysely's compiler, adapter and introspector for its database.
+ *
+ * One dialect object may serve several `Kysely` instances, one after the
+ * other or at once (Kysely's own test setup does this with the stock
+ * dialects): when the dialect was given options, each instance gets a pool
+ * of its own, which its `db.destroy()` closes, as the stock dialects call
+ * their pool factory per instance.
  */
 export abstract class SluiceDialect implements Dialect {
   readonly #source: PoolSource
   readonly #flavor: DatabaseFlavor
   readonly #hooks: SluiceDialectHooks
+  /** The pool made with the dialect, until the first driver takes it. */
+  #unclaimed: Pool | undefined
+  /** The pool of the last driver, which `createAdapter()` (called right after `createDriver()` by Kysely) links to. */
+  #latest: Pool
 
   protected constructor(source: PoolSource, flavor: DatabaseFlavor, hooks: SluiceDialectHooks) {
     this.#source = source
     this.#flavor = flavor
     this.#hooks = hooks
+    this.#unclaimed = source.pool
+    this.#latest = source.pool
   }
 
   createDriver(): Driver {
-    return new SluiceDriver({
-      pool: this.#source.pool,
-      ownsPool: this.#source.owned,
-      flavor: this.#flavor,
-      onReserveConnection: this.#hooks.onReserveConnection,
-    })
+    const source = this.#source
+    const pool = source.owned ? (this.#unclaimed ?? source.create()) : source.pool
+    this.#unclaimed = undefined
+    this.#latest = pool
+    return new SluiceDriver({ pool, ownsPool: source.owned, flavor: this.#flavor, onReserveConnection: this.#hooks.onReserveConnection })
   }
 
   createAdapter(): DialectAdapter {
-    return registerPool(this.createDialectAdapter(), this.#source.pool)
+    return registerPool(this.createDialectAdapter(), this.#latest)
   }
 
-  /** The Sluice pool this dialect's driver borrows from (also reachable as `sluiceOf(db)`). */
+  /**
+   * The Sluice pool of the newest `Kysely` instance on this dialect (each
+   * instance's own is `sluiceOf(db)`).
+   */
   get pool(): Pool {
-    return this.#source.pool
+    return this.#latest
   }
 
   /** Kysely's adapter for this database (`new PostgresAdapter()`, ...). */

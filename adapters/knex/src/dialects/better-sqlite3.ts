@@ -4,7 +4,7 @@ import type { SetupStep } from '../connection-setup.js'
 import { mapConnectionSettings } from '../connection-settings.js'
 import { knexDialectClient } from '../knex-internals.js'
 import { sluiceClient } from '../sluice-client.js'
-import { arrayRowOptions, type SluiceFlavor } from '../sluice-flavor.js'
+import { queryOptions, type QueryOptionRules, type SluiceFlavor } from '../sluice-flavor.js'
 
 /** Knex's better-sqlite3 connection keys and Sluice's → `sqlite({...})` options. */
 const SQLITE_NAMES: Readonly<Record<string, string | null>> = {
@@ -19,6 +19,14 @@ const SQLITE_NAMES: Readonly<Record<string, string | null>> = {
   pragmas: 'pragmas',
 }
 
+/** The per-query option stock Knex reads for better-sqlite3 (`statement.safeIntegers()`). */
+const SQLITE_QUERY_OPTIONS: QueryOptionRules = {
+  honoured: {},
+  refused: {
+    safeIntegers: 'Sluice prepares and caches the statement itself; set connection.options.safeIntegers for every statement instead',
+  },
+}
+
 interface DriverOptions {
   readonly readonly?: boolean
   readonly safeIntegers?: boolean
@@ -30,6 +38,8 @@ interface KnexBetterSqlite3Client extends Knex.Client {
 }
 
 const betterSqlite3Flavor: SluiceFlavor = {
+  placeholderSettings: { filename: ':memory:' },
+
   dialect(client, settings) {
     const options = mapConnectionSettings(settings, SQLITE_NAMES, 'better-sqlite3')
     const driverOptions = checkDriverOptions(settings.options)
@@ -55,7 +65,7 @@ const betterSqlite3Flavor: SluiceFlavor = {
   // stock: Dates as epoch milliseconds, booleans as 0/1, which better-sqlite3 cannot bind itself
   bindings: (client, bindings) => (client as KnexBetterSqlite3Client)._formatBindings(bindings),
 
-  runOptions: (options) => arrayRowOptions(options),
+  runOptions: (options) => queryOptions(options, SQLITE_QUERY_OPTIONS),
 
   respond(obj, result) {
     const raw = result.raw as unknown[] | { readonly lastInsertRowid: number | bigint; readonly changes: number }

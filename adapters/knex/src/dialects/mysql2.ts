@@ -5,7 +5,8 @@ import type { SetupStep } from '../connection-setup.js'
 import { mapConnectionSettings, smallerTimeout } from '../connection-settings.js'
 import { knexDialectClient } from '../knex-internals.js'
 import { sluiceClient } from '../sluice-client.js'
-import { arrayRowOptions, type SluiceFlavor } from '../sluice-flavor.js'
+import { nestTables, nestTablesOption } from '../nest-tables.js'
+import { arrayRowsWhen, queryOptions, type QueryOptionRules, type SluiceFlavor } from '../sluice-flavor.js'
 
 /** Knex's mysql2 connection keys (mysql2's names and Sluice's) → `mysql({...})` options. */
 const MYSQL_NAMES: Readonly<Record<string, string | null>> = {
@@ -26,12 +27,34 @@ const MYSQL_NAMES: Readonly<Record<string, string | null>> = {
   connectTimeoutMillis: 'connectTimeoutMillis',
 }
 
+const PER_CONNECTION = 'Sluice parses values per connection: set it in the connection settings'
+
+/** mysql2's query options, as stock Knex passes `.options({...})` into them. */
+const MYSQL_QUERY_OPTIONS: QueryOptionRules = {
+  honoured: {
+    rowsAsArray: arrayRowsWhen(true),
+    // read as arrays, nested in respond(): columns of the same name from two tables both survive
+    nestTables: (value) => (value === true || typeof value === 'string' ? { rowMode: 'array' } : undefined),
+    timeout: (value) => (typeof value === 'number' && value > 0 ? { timeoutMillis: value } : undefined),
+  },
+  refused: {
+    typeCast: PER_CONNECTION,
+    dateStrings: PER_CONNECTION,
+    supportBigNumbers: PER_CONNECTION,
+    bigNumberStrings: PER_CONNECTION,
+    decimalNumbers: PER_CONNECTION,
+    namedPlaceholders: 'Knex binds positional parameters',
+  },
+}
+
 /** The member of Knex's `Client_MySQL` the adapter calls, which Knex's typings leave out. */
 interface KnexMysqlClient extends Knex.Client {
   checkVersion(connection: CallbackConnection): Promise<unknown>
 }
 
 const mysql2Flavor: SluiceFlavor = {
+  placeholderSettings: {},
+
   dialect(client, settings, pool) {
     const options = mapConnectionSettings(settings, MYSQL_NAMES, 'mysql2')
     options.connectTimeoutMillis = smallerTimeout(options.connectTimeoutMillis, pool.createTimeoutMillis)
@@ -48,11 +71,13 @@ const mysql2Flavor: SluiceFlavor = {
 
   bindings: (_client, bindings) => bindings,
 
-  runOptions: (options) => arrayRowOptions(options, ['rowsAsArray', true]),
+  runOptions: (options) => queryOptions(options, MYSQL_QUERY_OPTIONS),
 
   // `[rows, fields]`, as stock `_query` builds from mysql2's callback
   respond(obj, result) {
-    obj.response = result.raw
+    const nest = nestTablesOption(obj.options)
+    const [rows, fields] = result.raw as [unknown, unknown]
+    obj.response = nest !== undefined && Array.isArray(rows) && Array.isArray(fields) ? [nestTables(rows, fields, nest), fields] : result.raw
   },
 }
 

@@ -5,7 +5,7 @@ import type { SetupStep } from '../connection-setup.js'
 import { mapConnectionSettings, smallerTimeout } from '../connection-settings.js'
 import { knexDialectClient } from '../knex-internals.js'
 import { sluiceClient } from '../sluice-client.js'
-import { arrayRowOptions, type SluiceFlavor } from '../sluice-flavor.js'
+import { arrayRowsWhen, queryOptions, type QueryOptionRules, type SluiceFlavor } from '../sluice-flavor.js'
 
 /** Knex's pg connection keys (pg's names and Sluice's) → `postgres({...})` options. */
 const PG_NAMES: Readonly<Record<string, string | null>> = {
@@ -29,6 +29,19 @@ const PG_NAMES: Readonly<Record<string, string | null>> = {
   sslmode: null,
 }
 
+/** pg's own query-config keys, as stock Knex passes `.options({...})` into them. */
+const PG_QUERY_OPTIONS: QueryOptionRules = {
+  honoured: {
+    rowMode: arrayRowsWhen('array'),
+    // a named prepared statement: Sluice's statement cache prepares it (under a name of its own)
+    name: (value) => (typeof value === 'string' && value !== '' ? { prepare: true } : undefined),
+  },
+  refused: {
+    types: 'Sluice parses values per connection: set `types` in the connection settings',
+    binary: 'Sluice runs statements in text format',
+  },
+}
+
 /** The members of Knex's `Client_PG` the adapter calls, which Knex's typings leave out. */
 interface KnexPgClient extends Knex.Client {
   checkVersion(connection: CallbackConnection): Promise<string>
@@ -36,6 +49,8 @@ interface KnexPgClient extends Knex.Client {
 }
 
 const pgFlavor: SluiceFlavor = {
+  placeholderSettings: {},
+
   dialect(client, settings, pool) {
     const options = mapConnectionSettings(settings, PG_NAMES, 'pg')
     options.connectTimeoutMillis = smallerTimeout(options.connectTimeoutMillis, pool.createTimeoutMillis)
@@ -58,7 +73,7 @@ const pgFlavor: SluiceFlavor = {
   // stock: `values: obj.bindings || []`
   bindings: (_client, bindings) => bindings ?? [],
 
-  runOptions: (options) => arrayRowOptions(options, ['rowMode', 'array']),
+  runOptions: (options) => queryOptions(options, PG_QUERY_OPTIONS),
 
   // pg's Result (an array of them for several statements), as stock `connection.query` answers
   respond(obj, result) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '@sluice/core'
 import { mapConnectionSettings } from '../../src/connection-settings.js'
 import { resolveKnexPool } from '../../src/pool-options.js'
-import { arrayRowOptions } from '../../src/sluice-flavor.js'
+import { nestTables } from '../../src/nest-tables.js'
+import { arrayRowsWhen, queryOptions } from '../../src/sluice-flavor.js'
 
 const KNEX_DEFAULTS = { min: 2, max: 10 }
 
@@ -30,7 +31,8 @@ describe('resolveKnexPool', () => {
 
   it('refuses unknown, unsupported and doubled keys with ConfigErrors that name them', () => {
     expect(() => resolveKnexPool({ maxPoolSize: 3 }, undefined, KNEX_DEFAULTS)).toThrow(ConfigError)
-    expect(() => resolveKnexPool({ propagateCreateError: false }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.propagateCreateError = false: is not supported on Sluice/)
+    expect(() => resolveKnexPool({ validate: true }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.validate = true: must be a function/)
+    expect(() => resolveKnexPool({ dialect: 'pg' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.dialect = "pg": is not supported on Sluice/)
     expect(() => resolveKnexPool({ reapIntervalMillis: 1, housekeepingIntervalMillis: 1 }, undefined, KNEX_DEFAULTS)).toThrow(/sets the same option as pool\.reapIntervalMillis/)
     expect(() => resolveKnexPool({ afterCreate: 'yes' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.afterCreate = "yes": must be a function/)
     expect(() => resolveKnexPool({ secretKey: 'hunter2' }, undefined, KNEX_DEFAULTS)).not.toThrow(/hunter2/)
@@ -53,12 +55,31 @@ describe('mapConnectionSettings', () => {
   })
 })
 
-describe('arrayRowOptions', () => {
-  it('honours only the rows-as-arrays option and refuses the rest', () => {
-    expect(arrayRowOptions({}, ['rowMode', 'array'])).toBeUndefined()
-    expect(arrayRowOptions({ rowMode: 'array' }, ['rowMode', 'array'])).toEqual({ rowMode: 'array' })
-    expect(arrayRowOptions({ rowsAsArray: false }, ['rowsAsArray', true])).toBeUndefined()
-    expect(() => arrayRowOptions({ nestTables: true }, ['rowsAsArray', true])).toThrow('@sluice/knex: the query option nestTables is not supported')
-    expect(() => arrayRowOptions({ safeIntegers: true })).toThrow(/takes no per-query driver options/)
+describe('resolveKnexPool: tarn options without meaning on Sluice', () => {
+  it('accepts them as stock Knex does and says why each is ignored', () => {
+    const resolved = resolveKnexPool({ destroyTimeoutMillis: 5_000, propagateCreateError: false, maxConnectionLifetimeJitterMillis: 10 }, undefined, KNEX_DEFAULTS)
+    expect(resolved.options).toEqual({ min: 2, max: 10, acquireTimeoutMillis: 60_000 })
+    expect(resolved.ignored).toHaveLength(3)
+    expect(resolved.ignored[0]).toMatch(/^pool\.destroyTimeoutMillis is ignored: /)
+  })
+})
+
+describe('queryOptions', () => {
+  const rules = { honoured: { rowMode: arrayRowsWhen('array'), timeout: (value: unknown) => ({ timeoutMillis: value as number }) }, refused: { types: 'per connection only' } }
+
+  it('honours what it can, refuses what it cannot by name, and ignores keys the driver would ignore', () => {
+    expect(queryOptions(undefined, rules)).toBeUndefined()
+    expect(queryOptions({ rowMode: 'array', timeout: 5, nestTables: true }, rules)).toEqual({ rowMode: 'array', timeoutMillis: 5 })
+    expect(queryOptions({ rowMode: 'object' }, rules)).toBeUndefined()
+    expect(() => queryOptions({ types: {} }, rules)).toThrow('@sluice/knex: the query option types is not supported: per connection only')
+  })
+})
+
+describe('nestTables', () => {
+  const fields = [{ name: 'email', table: 'a1' }, { name: 'email', table: 'a2' }, { name: 'n', table: '' }]
+
+  it("nests rows read as arrays the way mysql2's nestTables does", () => {
+    expect(nestTables([['x', 'y', 1]], fields, true)).toEqual([{ a1: { email: 'x' }, a2: { email: 'y' }, '': { n: 1 } }])
+    expect(nestTables([['x', 'y', 1]], fields, '_')).toEqual([{ a1_email: 'x', a2_email: 'y', _n: 1 }])
   })
 })

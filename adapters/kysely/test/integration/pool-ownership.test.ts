@@ -47,6 +47,31 @@ for (const target of allTargets()) {
   })
 }
 
+for (const target of allTargets()) {
+  describe(`${target.database}: one dialect object, many Kysely instances`, () => {
+    it('serves a new Kysely after db.destroy(), and two at once, each on a pool of its own that its destroy() closes', async () => {
+      const dialect = target.sluice({ min: 0, max: 2 })
+      const first = new Kysely<TestDB>({ dialect })
+      await sql`select 1`.execute(first)
+      const firstPool = sluiceOf(first)
+      await first.destroy()
+      expect(firstPool.closed).toBe(true)
+      const second = new Kysely<TestDB>({ dialect })
+      const third = new Kysely<TestDB>({ dialect })
+      try {
+        expect(sluiceOf(second)).not.toBe(sluiceOf(third))
+        expect(dialect.pool).toBe(sluiceOf(third))
+        await third.destroy()
+        const { rows } = await sql<{ one: number }>`select 1 as one`.execute(second)
+        expect(Number(rows[0]?.one)).toBe(1)
+        expect(sluiceOf(second).closed).toBe(false)
+      } finally {
+        await Promise.all([second.destroy(), third.destroy()])
+      }
+    })
+  })
+}
+
 describe('pool ownership', () => {
   it("closes the pool it created on db.destroy(), but not a pool the application passed in", async () => {
     const shared = createPool({ dialect: postgres({ connectionString: PG_URL, driver: pg }), min: 0, max: 2, log: false })
