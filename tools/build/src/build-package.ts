@@ -4,7 +4,7 @@
  * CommonJS build in `dist/cjs`, types for both, and the package.json fields
  * that point at them. See tools/build/README.md.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
 import { compileToCommonjs } from './commonjs.js'
 import { compile } from './compile.js'
@@ -12,15 +12,14 @@ import { esmWrapper } from './esm-wrapper.js'
 import { COMMONJS_DIR, ESM_DIR } from './layout.js'
 import { packageEntries } from './package-entries.js'
 import { normalizedManifest, type Manifest } from './package-manifest.js'
+import { subpathStubs } from './subpath-stubs.js'
 import { verifyEntries } from './verify-entries.js'
 
 const packageDir = process.cwd()
-const manifestPath = join(packageDir, 'package.json')
-const manifestText = readFileSync(manifestPath, 'utf8')
-const manifest = JSON.parse(manifestText) as Manifest
+const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as Manifest
 const name = String(manifest.name)
 const entries = packageEntries(manifest.exports, name)
-syncManifest(`${JSON.stringify(normalizedManifest(manifest, entries), null, 2)}\n`)
+syncCommitted(new Map([['package.json', `${JSON.stringify(normalizedManifest(manifest, entries), null, 2)}\n`], ...subpathStubs(entries)]))
 
 const compilation = compile(packageDir)
 const esmDir = join(packageDir, ESM_DIR)
@@ -57,12 +56,18 @@ function esmMode(): 'native' | 'wrapper' {
   return mode
 }
 
-/** Writes the derived fields into package.json; in CI a stale package.json fails instead, so what is committed is what ships. */
-function syncManifest(normalized: string): void {
-  if (normalized === manifestText) return
-  if (process.env.CI) throw new Error(`${name}: package.json is not what the build derives from its exports; run \`pnpm build\` and commit package.json`)
-  writeFileSync(manifestPath, normalized)
-  console.log(`${name}: wrote exports, main, types${entries.length > 1 ? ', typesVersions' : ''} into package.json (commit it)`)
+/**
+ * Brings the committed files derived from the exports map (package.json's
+ * fields, the subpath stubs) up to date. In CI a stale one fails the build
+ * instead, so what is committed is what ships.
+ */
+function syncCommitted(files: ReadonlyMap<string, string>): void {
+  const stale = [...files].filter(([file, text]) => !existsSync(join(packageDir, file)) || readFileSync(join(packageDir, file), 'utf8') !== text)
+  if (stale.length === 0) return
+  const names = stale.map(([file]) => file).join(', ')
+  if (process.env.CI) throw new Error(`${name}: ${names} not what the build derives from the exports map; run \`pnpm build\` and commit them`)
+  for (const [file, text] of stale) write(join(packageDir, file), text)
+  console.log(`${name}: updated ${names} from the exports map (commit them)`)
 }
 
 function writeAll(files: ReadonlyMap<string, string>): void {

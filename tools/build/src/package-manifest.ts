@@ -1,5 +1,6 @@
 import { COMMONJS_DIR, ESM_DIR } from './layout.js'
 import { SOURCE_CONDITION, type PackageEntry } from './package-entries.js'
+import { stubDirectories } from './subpath-stubs.js'
 
 export type Manifest = Record<string, unknown>
 
@@ -18,32 +19,28 @@ export function entryExports(entry: PackageEntry): Record<string, unknown> {
 }
 
 /**
- * The fields derived from the entries: `exports`, and for tools that predate
+ * The fields derived from the entries: `exports`; for tools that predate
  * `exports` (TypeScript's `node10` resolution, i.e. `"module": "commonjs"`
- * projects) `main`, `types` and, when there are subpaths, `typesVersions`.
- * Every other field is left as written, in its place.
+ * projects) `main` and `types` (subpaths get stub directories, see
+ * subpath-stubs.ts); and those directories added to `files`. Every other
+ * field is left as written, in its place.
  */
 export function normalizedManifest(manifest: Manifest, entries: readonly PackageEntry[]): Manifest {
   const main = entries.find((entry) => entry.subpath === '.')
   if (main === undefined) throw new Error(`${String(manifest.name)}: exports has no "." entry`)
-  const subpaths = entries.filter((entry) => entry !== main)
   const derived: Manifest = {
     main: `./${COMMONJS_DIR}/${main.stem}.cjs`,
     types: `./${COMMONJS_DIR}/${main.stem}.d.cts`,
-    typesVersions: subpaths.length === 0 ? undefined : { '*': Object.fromEntries(subpaths.map((entry) => [entry.subpath.slice(2), [`./${COMMONJS_DIR}/${entry.stem}.d.cts`]])) },
     exports: { ...Object.fromEntries(entries.map((entry) => [entry.subpath, entryExports(entry)])), './package.json': './package.json' },
   }
+  const files = Array.isArray(manifest.files) ? (manifest.files as string[]) : []
   const result: Manifest = {}
   for (const [key, value] of Object.entries(manifest)) {
-    if (key in derived) continue
-    result[key] = value
+    if (key in derived || key === 'typesVersions') continue
+    result[key] = key === 'files' ? [...files, ...stubDirectories(entries).filter((directory) => !files.includes(directory))] : value
     // the derived fields go right after `type`, where a reader looks for them
-    if (key === 'type') Object.assign(result, definedOnly(derived))
+    if (key === 'type') Object.assign(result, derived)
   }
-  if (!('type' in manifest)) Object.assign(result, definedOnly(derived))
+  if (!('type' in manifest)) Object.assign(result, derived)
   return result
-}
-
-function definedOnly(fields: Manifest): Manifest {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
 }
