@@ -17,4 +17,11 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
     },
   },
+  {
+    // the packaging smoke test's scratch apps run outside the workspace as a user's would: CommonJS and Jest
+    files: ['test/packaging/app/**/*.{js,cjs,mjs}'],
+    languageOptions: { globals: { require: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', test: 'readonly', expect: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['test/packaging/app/**/*.js'], languageOptions: { sourceType: 'commonjs' } },
 )
