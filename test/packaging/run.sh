@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/sluice-packaging.XXXXXX")
 # background steps are this script's own children: stop them (by pid) if a step fails
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 step() { echo "== packaging (${SECONDS}s): $*"; }
 fail() { echo "packaging: $*" >&2; exit 1; }
 # runs a command quietly, and shows what it printed only when it fails
