@@ -28,10 +28,24 @@ export default tseslint.config(
     },
   },
   {
+    // what tools/build compiles to CommonJS, where import() becomes require(): a local named `require` would shadow it
+    files: ['packages/*/src/**/*.ts', 'adapters/*/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "VariableDeclarator[id.name='require']", message: 'name it otherwise: the CommonJS build needs `require`' }],
+    },
+  },
+  {
     // the dashboard's page: plain ES modules for the browser, type-checked by packages/dashboard/tsconfig.page.json
     files: ['packages/dashboard/page/**/*.js'],
     languageOptions: {
       globals: { window: 'readonly', document: 'readonly', EventSource: 'readonly', ResizeObserver: 'readonly', uPlot: 'readonly' },
     },
   },
+  {
+    // the packaging smoke test's scratch apps run outside the workspace as a user's would: CommonJS and Jest
+    files: ['test/packaging/app/**/*.{js,cjs,mjs}'],
+    languageOptions: { globals: { require: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', test: 'readonly', expect: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  { files: ['test/packaging/app/**/*.js'], languageOptions: { sourceType: 'commonjs' } },
 )

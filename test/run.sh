@@ -14,3 +14,5 @@ echo "== lint"
 pnpm lint
 echo "== tests"
 pnpm exec vitest run
+echo "== packaging (build, pack, publint, attw, CommonJS/ES module/Jest apps on the tarballs)"
+bash test/packaging/run.sh

@@ -49,7 +49,11 @@ export interface DrizzleBatchQuery {
  * `PipelineStatementError` and nothing is written. Placeholders
  * (`sql.placeholder()`) are refused: a batch has no values to fill them with.
  */
-export async function sluiceBatch<const Q extends readonly DrizzleBatchQuery[]>(
+export async function sluiceBatch<
+  // `| []` makes TypeScript infer a tuple from an array literal, as a `const` type parameter
+  // would, in a declaration that TypeScript before 5.0 can still read
+  Q extends readonly DrizzleBatchQuery[] | [],
+>(
   db: object,
   queries: Q,
   options: SluiceBatchOptions = {},
@@ -59,13 +63,14 @@ export async function sluiceBatch<const Q extends readonly DrizzleBatchQuery[]>(
     throw new TypeError('sluiceBatch(db): db is a transaction, but a batch runs on connections of its own; pass the database and use strategy "transactional"')
   }
   if (!Array.isArray(queries)) throw new TypeError('sluiceBatch(db, queries): queries must be an array of Drizzle queries')
+  const list: readonly DrizzleBatchQuery[] = queries
   const pool = sluiceOf(db)
   const client = (db as { $client?: unknown }).$client
   if (client instanceof SluiceSqliteClient && pool.config.max < 2) {
     // the client keeps one connection pinned for Drizzle's synchronous calls
     throw new TypeError('sluiceBatch(db): a batch needs a connection besides the pinned one, but the pool has max 1 (an in-memory database has only one)')
   }
-  const statements = queries.map((query, i) => {
+  const statements = list.map((query, i) => {
     const { sql, params } = query.toSQL()
     if (params.some((param) => is(param, Placeholder))) throw new TypeError(`sluiceBatch: query #${i} has placeholders; build it with values`)
     return { sql, params }

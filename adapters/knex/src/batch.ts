@@ -50,7 +50,11 @@ interface KnexBatchClient extends Knex.Client {
  * `PipelineStatementError` and nothing is written. Per-query `.options()`
  * and `.timeout()` are refused: a batch cannot honour them.
  */
-export async function sluiceBatch<const Q extends readonly KnexBatchQuery[]>(
+export async function sluiceBatch<
+  // `| []` makes TypeScript infer a tuple from an array literal, as a `const` type parameter
+  // would, in a declaration that TypeScript before 5.0 can still read
+  Q extends readonly KnexBatchQuery[] | [],
+>(
   knex: Knex,
   queries: Q,
   options: SluiceBatchOptions = {},
@@ -59,15 +63,16 @@ export async function sluiceBatch<const Q extends readonly KnexBatchQuery[]>(
     throw new TypeError('sluiceBatch(knex): this is a transaction, but a batch runs on connections of its own; pass the knex instance and use strategy "transactional"')
   }
   if (!Array.isArray(queries)) throw new TypeError('sluiceBatch(knex, queries): queries must be an array of Knex query builders')
+  const list: readonly KnexBatchQuery[] = queries
   const pool = sluiceOf(knex)
   const client = knex.client as KnexBatchClient
   const kind = pool.config.dialect.kind
-  const objects = queries.map((query, i) => queryObject(client, kind, query, i))
+  const objects = list.map((query, i) => queryObject(client, kind, query, i))
   const run = await runBatch(pool, objects, options)
   const results = await Promise.all(
     run.outcomes.map(async (outcome, i): Promise<SluiceBatchOutcome<unknown>> => {
       if (outcome.status !== 'ok') return outcome
-      const query = queries[i]!
+      const query = list[i]!
       // as Knex's runner does with a statement's answer
       const processed = await client.processResponse({ ...objects[i]!, ...responseOf(kind, outcome.value) }, client.runner(query))
       return { status: 'ok', value: client.postProcessResponse(processed, query.queryContext()) }

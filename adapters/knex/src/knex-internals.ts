@@ -8,8 +8,9 @@
 import { createRequire } from 'node:module'
 import knex, { type Knex } from 'knex'
 
-const require = createRequire(import.meta.url)
-const dialects = require('knex/lib/dialects/index.js') as { getDialectByNameOrAlias(name: string): KnexClientClass }
+// not named `require`: in the CommonJS build that name is the module's own and cannot be redeclared
+const requireFromHere = createRequire(import.meta.url)
+const dialects = requireFromHere('knex/lib/dialects/index.js') as { getDialectByNameOrAlias(name: string): KnexClientClass }
 
 /** The constructor of a Knex client (`knex.Client` or one of its dialects). */
 export type KnexClientClass = typeof Knex.Client

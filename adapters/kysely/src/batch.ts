@@ -63,7 +63,11 @@ export type KyselyBatchValue<Q> = Q extends RawBuilder<infer O> ? O[] : Q extend
  * the pipeline refuses (transaction control; a write under `'parallel'`)
  * rejects with `PipelineStatementError` and nothing is written.
  */
-export async function sluiceBatch<const Q extends readonly KyselyBatchQuery[]>(
+export async function sluiceBatch<
+  // `| []` makes TypeScript infer a tuple from an array literal, as a `const` type parameter
+  // would, in a declaration that TypeScript before 5.0 can still read
+  Q extends readonly KyselyBatchQuery[] | [],
+>(
   db: Kysely<any>,
   queries: Q,
   options: SluiceBatchOptions = {},

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { extname, join, relative, sep } from 'node:path'
+import { dirname, extname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export interface StaticFile {
@@ -15,8 +15,9 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 }
 
-// the same from src/http/ and dist/http/: the page ships beside both
-const PAGE_DIR = fileURLToPath(new URL('../../page/', import.meta.url))
+// the page ships at the package's root, beside src/ and dist/: found from wherever this module was loaded
+// (src/http/, dist/esm/http/ or dist/cjs/http/)
+const PAGE_DIR = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'page')
 
 /**
  * Every file the server hands out, read once at start: the page (index.html
@@ -36,9 +37,9 @@ export function loadStaticFiles(): ReadonlyMap<string, StaticFile> {
   if (!index) throw new Error(`the dashboard page is missing: ${join(PAGE_DIR, 'index.html')}`)
   files.set('/', { contentType: index.contentType, body: withModulePreloads(index.body, [...files.keys()].filter((route) => route.endsWith('.js'))) })
   files.delete('/page/index.html')
-  const require = createRequire(import.meta.url)
-  files.set('/assets/uplot.js', { contentType: CONTENT_TYPES['.js']!, body: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js')) })
-  files.set('/assets/uplot.css', { contentType: CONTENT_TYPES['.css']!, body: readFileSync(require.resolve('uplot/dist/uPlot.min.css')) })
+  const fromHere = createRequire(import.meta.url)
+  files.set('/assets/uplot.js', { contentType: CONTENT_TYPES['.js']!, body: readFileSync(fromHere.resolve('uplot/dist/uPlot.iife.min.js')) })
+  files.set('/assets/uplot.css', { contentType: CONTENT_TYPES['.css']!, body: readFileSync(fromHere.resolve('uplot/dist/uPlot.min.css')) })
   return files
 }
 
@@ -55,4 +56,12 @@ function listFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory() ? listFiles(join(dir, entry.name)) : entry.isFile() ? [join(dir, entry.name)] : [],
   )
+}
+
+/** The nearest folder above `dir` with a package.json: this package's root. */
+function packageRoot(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at
+    if (dirname(at) === at) throw new Error(`@sluice/dashboard: no package.json above ${dir}`)
+  }
 }

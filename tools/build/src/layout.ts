@@ -1,0 +1,3 @@
+/** Where a package's two builds go, relative to the package. */
+export const ESM_DIR = 'dist/esm'
+export const COMMONJS_DIR = 'dist/cjs'
