@@ -72,14 +72,14 @@ export const routingScenario: Scenario = {
       await Promise.all([routed.ready(), primaryOnly.ready()])
       for (const concurrency of context.concurrencies([16, 64])) {
         cases.push(
-          await context.runCase({
+          ...(await context.runCase({
             id: `routing-point@${concurrency}`,
             label: `point select, ${concurrency} callers`,
             concurrency,
             unit: 'queries',
             contenders: [pointContender(ROUTED, routed, true), pointContender(PRIMARY, primaryOnly, false)],
             extraColumns: [{ key: 'replicaReads', heading: 'reads served by the replica', digits: 0 }],
-          }),
+          })),
         )
       }
     } finally {

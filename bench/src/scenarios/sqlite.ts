@@ -15,7 +15,7 @@ export const sqliteScenario: Scenario = {
   name: 'sqlite',
   title: 'SQLite: point selects and inserts',
   summary: 'point selects and inserts on a file in tmp: Sluice (sqlite dialect) vs better-sqlite3 used directly',
-  defaults: { rounds: 3, seconds: 1 },
+  defaults: { rounds: 3, seconds: 1, loads: ['quiet', 'busy'] },
   async run(context: ScenarioContext) {
     const filename = join(tmpdir(), `sluice-bench-${process.pid}.db`)
     createSqliteFixture(filename)
@@ -57,13 +57,13 @@ export const sqliteScenario: Scenario = {
             ...context.select<Contender>([{ name: 'better-sqlite3 direct', role: 'ceiling', check: checks.direct, measure: (o) => closedLoop(directOps[op], o) }]),
           ]
           cases.push(
-            await context.runCase({
+            ...(await context.runCase({
               id: `sqlite-${op}@${concurrency}`,
               label: `${op === 'point' ? 'point select' : 'insert'}, ${concurrency} caller${concurrency === 1 ? '' : 's'}`,
               concurrency,
               unit: op === 'point' ? 'queries' : 'inserts',
               contenders,
-            }),
+            })),
           )
         }
       }
