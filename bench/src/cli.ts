@@ -17,6 +17,7 @@
  *
  * Harness knobs, for showing that a result does not depend on them
  * (tools/harness-matrix.ts): --no-gc (no full GC before each measurement),
+ * --rewarm S (unmeasured work between that GC and the measurement, default 0.2),
  * --shared-loop (one acquire/release loop for every pool), --clock-every N
  * (cycles between clock reads in that loop, default 64).
  */
@@ -106,6 +107,12 @@ function parseArgs(argv: readonly string[]): Args {
       case '--no-gc':
         setHarnessOptions({ gcBeforeMeasuring: false })
         break
+      case '--rewarm': {
+        const v = Number(value())
+        if (!(v >= 0)) throw new Error('--rewarm must be a number >= 0')
+        setHarnessOptions({ rewarmSeconds: v })
+        break
+      }
       case '--shared-loop':
         setHarnessOptions({ sharedCycleLoop: true })
         break
@@ -156,7 +163,7 @@ function respawn(profile: boolean): never {
 function usage(): void {
   console.log(
     `usage: pnpm bench [scenario ...] [--rounds N] [--seconds S] [--warmup S] [--concurrency 1,16] [--only name,...] [--load quiet|busy|both] [--isolate] [--write-docs] [--profile] [--list]\n` +
-      `       harness knobs: [--no-gc] [--shared-loop] [--clock-every N]\n`,
+      `       harness knobs: [--no-gc] [--rewarm S] [--shared-loop] [--clock-every N]\n`,
   )
   listScenarios()
 }

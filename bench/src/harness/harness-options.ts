@@ -11,6 +11,14 @@ export interface HarnessOptions {
   /** A full GC before each measurement. Defaults to true. */
   readonly gcBeforeMeasuring: boolean
   /**
+   * Seconds of unmeasured work between that GC and the measurement. A full
+   * GC can free the hidden classes a pool's optimized code was built for
+   * (when no object of them is alive, as happens to Sluice's leases between
+   * rounds) and so throw that code away; without this, every round would
+   * start by re-optimizing. Defaults to 0.2; 0 turns it off.
+   */
+  readonly rewarmSeconds: number
+  /**
    * The acquire/release loop compiled once per contender (the default), or
    * one loop shared by every contender, so that its call sites see every
    * pool's classes (megamorphic inline caches).
@@ -22,7 +30,7 @@ export interface HarnessOptions {
 
 const ENV = 'SLUICE_BENCH_HARNESS'
 
-const DEFAULTS: HarnessOptions = { gcBeforeMeasuring: true, sharedCycleLoop: false, cyclesPerClockRead: 64 }
+const DEFAULTS: HarnessOptions = { gcBeforeMeasuring: true, rewarmSeconds: 0.2, sharedCycleLoop: false, cyclesPerClockRead: 64 }
 
 let cached: HarnessOptions | undefined
 
@@ -42,6 +50,7 @@ export function describeHarnessOptions(): string {
   const o = harnessOptions()
   const parts: string[] = []
   if (!o.gcBeforeMeasuring) parts.push('no GC between rounds')
+  else if (o.rewarmSeconds !== DEFAULTS.rewarmSeconds) parts.push(o.rewarmSeconds === 0 ? 'no re-warm after the GC' : `${o.rewarmSeconds} s re-warm after the GC`)
   if (o.sharedCycleLoop) parts.push('one acquire/release loop shared by all pools')
   if (o.cyclesPerClockRead !== DEFAULTS.cyclesPerClockRead) parts.push(`clock read every ${o.cyclesPerClockRead} cycles`)
   return parts.join(', ')

@@ -4,7 +4,6 @@
  */
 import { type ContenderHost, type HostReply, type HostRequest, localHost } from './hosted.js'
 import { collectGarbage } from './machine.js'
-import { harnessOptions } from './harness-options.js'
 
 let host: ContenderHost | undefined
 let closed = false
@@ -17,9 +16,11 @@ async function handle(request: HostRequest): Promise<unknown> {
     case 'check':
       return host!.contender(request.kind).check()
     case 'measure':
-      // the parent's GC before a measurement cannot reach this heap
-      if (harnessOptions().gcBeforeMeasuring) collectGarbage()
       return host!.contender(request.kind).measure(request.options)
+    case 'gc':
+      // the parent's own GC cannot reach this heap
+      collectGarbage()
+      return undefined
     case 'close':
       await host?.close()
       closed = true

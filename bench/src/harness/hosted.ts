@@ -61,14 +61,15 @@ export type HostRequest =
   | { readonly id: number; readonly op: 'create'; readonly spec: HostSpec }
   | { readonly id: number; readonly op: 'check'; readonly kind: string }
   | { readonly id: number; readonly op: 'measure'; readonly kind: string; readonly options: MeasureOptions }
+  | { readonly id: number; readonly op: 'gc' }
   | { readonly id: number; readonly op: 'close' }
 
 export type HostReply = { readonly id: number; readonly ok: true; readonly value?: unknown } | { readonly id: number; readonly ok: false; readonly error: string }
 
 /**
  * Builds the host in a child node of its own (same loader flags, so tsx
- * works; --expose-gc so it collects before each measurement as the parent
- * does). The parent keeps the round-robin: it asks one child at a time to
+ * works; --expose-gc so that the runner's GC before each measurement
+ * reaches it). The parent keeps the round-robin: it asks one child at a time to
  * check and measure, so the pairing of rounds and the rotation are the same
  * as in one process, but no contender's classes, inline caches, optimized
  * code or garbage share a heap with another's.
@@ -80,6 +81,7 @@ export async function isolatedHost(spec: HostSpec): Promise<ContenderHost> {
   const contender = contenderCache(meta, (kind) => ({
     ...meta,
     check: async () => void (await rpc.call({ op: 'check', kind })),
+    collectGarbage: async () => void (await rpc.call({ op: 'gc' })),
     measure: async (options) => (await rpc.call({ op: 'measure', kind, options })) as Sample,
   }))
   return { meta, contender, close: () => rpc.close() }

@@ -62,8 +62,14 @@ export async function runCase(benchCase: BenchCase, options: CaseRunOptions, una
     const line: string[] = []
     for (const contender of rotated) {
       if (!active.has(contender)) continue
-      if (harnessOptions().gcBeforeMeasuring) collectGarbage()
       try {
+        const { gcBeforeMeasuring, rewarmSeconds } = harnessOptions()
+        if (gcBeforeMeasuring) {
+          collectGarbage()
+          await contender.collectGarbage?.()
+          // steady state again before measuring (see HarnessOptions.rewarmSeconds)
+          if (rewarmSeconds > 0 && contender.warmUp !== false) await contender.measure({ concurrency: benchCase.concurrency, seconds: rewarmSeconds })
+        }
         // the correctness guard runs every round, right before the contender is measured
         await contender.check()
         const sample = await contender.measure({ concurrency: benchCase.concurrency, seconds })

@@ -61,6 +61,8 @@ export interface Contender {
   readonly library?: string
   /** True for the library's configuration as shipped (no options beyond the pool size). */
   readonly isDefault?: boolean
+  /** A full GC where the contender runs, when that is another process (see harness/hosted.ts). */
+  collectGarbage?(): Promise<void>
 }
 
 /** A contender that could not be set up, kept so the report says why instead of silently dropping it. */
