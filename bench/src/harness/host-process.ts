@@ -28,6 +28,9 @@ async function handle(request: HostRequest): Promise<unknown> {
   }
 }
 
+// a parent that died (or was stopped) takes its contenders with it: their pools would keep the process alive
+process.on('disconnect', () => process.exit(0))
+
 process.on('message', (request: HostRequest) => {
   handle(request).then(
     (value) => send({ id: request.id, ok: true, value }),
