@@ -10,17 +10,27 @@
  * name contains one of these; for profiling one pool alone), --write-docs
  * (also refresh docs/benchmarks.md and docs/benchmarks/*.svg), --profile
  * (write a V8 CPU profile to bench/results/profiles; summarize it with
- * `tsx bench/src/tools/cpuprofile-top.ts <file>`).
+ * `tsx bench/src/tools/cpuprofile-top.ts <file>`), --load quiet|busy|both
+ * (the machine load each case runs under; the database scenarios default
+ * to both), --isolate (each contender of pool-overhead, pg-select and
+ * mysql-select in a process of its own).
+ *
+ * Harness knobs, for showing that a result does not depend on them
+ * (tools/harness-matrix.ts): --no-gc (no full GC before each measurement),
+ * --rewarm S (unmeasured work between that GC and the measurement, default 0.2),
+ * --shared-loop (one acquire/release loop for every pool), --clock-every N
+ * (cycles between clock reads in that loop, default 64).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatRatio } from './harness/format.js'
+import { setHarnessOptions } from './harness/harness-options.js'
 import { gcExposed, machineInfo } from './harness/machine.js'
 import { machineMarkdown, scenarioMarkdown, updateDocsSection, writeJson, writeMarkdown, type RunMeta } from './harness/report.js'
 import { ScenarioContext } from './harness/scenario.js'
-import type { RunSettings, ScenarioResult } from './harness/types.js'
+import type { MachineLoad, RunSettings, ScenarioResult } from './harness/types.js'
 import { SCENARIOS } from './scenarios/index.js'
 
 const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url))
@@ -49,6 +59,8 @@ function parseArgs(argv: readonly string[]): Args {
   let list = false
   let help = false
   let profile = false
+  let loads: MachineLoad[] | undefined
+  let isolate = false
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
@@ -82,6 +94,31 @@ function parseArgs(argv: readonly string[]): Args {
       case '--profile':
         profile = true
         break
+      case '--load': {
+        const v = value()
+        if (v === 'both') loads = ['quiet', 'busy']
+        else if (v === 'quiet' || v === 'busy') loads = [v]
+        else throw new Error(`--load must be quiet, busy or both, got ${v}`)
+        break
+      }
+      case '--isolate':
+        isolate = true
+        break
+      case '--no-gc':
+        setHarnessOptions({ gcBeforeMeasuring: false })
+        break
+      case '--rewarm': {
+        const v = Number(value())
+        if (!(v >= 0)) throw new Error('--rewarm must be a number >= 0')
+        setHarnessOptions({ rewarmSeconds: v })
+        break
+      }
+      case '--shared-loop':
+        setHarnessOptions({ sharedCycleLoop: true })
+        break
+      case '--clock-every':
+        setHarnessOptions({ cyclesPerClockRead: positiveNumber(flag, value(), true) })
+        break
       case '--list':
         list = true
         break
@@ -94,7 +131,7 @@ function parseArgs(argv: readonly string[]): Args {
         names.push(flag)
     }
   }
-  return { names, settings: { rounds, seconds, warmupSeconds, concurrency, only, writeDocs }, list, help, profile }
+  return { names, settings: { rounds, seconds, warmupSeconds, concurrency, only, writeDocs, loads, isolate }, list, help, profile }
 }
 
 function positiveNumber(flag: string, text: string, integer: boolean): number {
@@ -124,12 +161,15 @@ function respawn(profile: boolean): never {
 }
 
 function usage(): void {
-  console.log(`usage: pnpm bench [scenario ...] [--rounds N] [--seconds S] [--warmup S] [--concurrency 1,16] [--only name,...] [--write-docs] [--profile] [--list]\n`)
+  console.log(
+    `usage: pnpm bench [scenario ...] [--rounds N] [--seconds S] [--warmup S] [--concurrency 1,16] [--only name,...] [--load quiet|busy|both] [--isolate] [--write-docs] [--profile] [--list]\n` +
+      `       harness knobs: [--no-gc] [--rewarm S] [--shared-loop] [--clock-every N]\n`,
+  )
   listScenarios()
 }
 
 function listScenarios(): void {
-  for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(16)} ${s.summary} (default ${s.defaults.rounds} rounds x ${s.defaults.seconds}s)`)
+  for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(16)} ${s.summary} (default ${s.defaults.rounds} rounds x ${s.defaults.seconds}s, ${(s.defaults.loads ?? ['quiet']).join(' + ')})`)
 }
 
 async function main(): Promise<number> {
@@ -191,6 +231,9 @@ async function main(): Promise<number> {
     for (const c of r.cases) {
       if (c.ratios.length === 0) continue
       console.log(`  ${r.name.padEnd(15)} ${c.label.padEnd(30)} ${c.ratios.map((x) => `÷${x.peer} ${formatRatio(x.median)}`).join('  ')}`)
+      for (const l of c.libraries) {
+        console.log(`  ${''.padEnd(15)} ${''.padEnd(30)} ÷${l.library} fastest (${l.fastest.name}) ${formatRatio(l.fastest.ratio.median)}`)
+      }
     }
   }
   return failed > 0 ? 1 : 0

@@ -1,5 +1,5 @@
+import { type ContenderHost, contenderCache } from '../harness/hosted.js'
 import { cycleMeasurer } from '../harness/load.js'
-import type { Contender } from '../harness/types.js'
 import { StubResource, checkLending } from './stub-resource.js'
 
 /**
@@ -29,12 +29,9 @@ export class BareStackPool<R> {
   }
 }
 
-export function bareStackContender(max: number): Contender {
+export async function bareStackHost(max: number): Promise<ContenderHost> {
   const pool = new BareStackPool(Array.from({ length: max }, () => new StubResource()))
-  return {
-    name: 'bare stack',
-    role: 'ceiling',
-    check: () => checkLending(() => pool.acquire(), (r) => pool.release(r), (r) => r, max),
-    measure: cycleMeasurer(pool),
-  }
+  const meta = { name: 'bare stack', role: 'ceiling' as const }
+  const cycles = { check: () => checkLending(() => pool.acquire(), (r) => pool.release(r), (r) => r, max), measure: cycleMeasurer(pool) }
+  return { meta, contender: contenderCache(meta, () => cycles), close: async () => {} }
 }

@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise'
-import type { SqlApi } from './sql-api.js'
+import type { ContenderHost } from '../harness/hosted.js'
+import { sqlHost, type SqlApi } from './sql-api.js'
 
 type Mysql2Rows = Array<Record<string, unknown>>
 
@@ -19,8 +20,15 @@ export async function mysql2PoolApi(uri: string, max: number, method: 'query' | 
   return {
     name: `mysql2 pool.${method}`,
     role: 'peer',
+    library: 'mysql2',
+    // both are the library's own API with no option set; `query` is the one its README starts with
+    isDefault: method === 'query',
     select1: () => run('SELECT 1 AS one'),
     point: (id) => run('SELECT * FROM bench_accounts WHERE id = ?', [id]),
     close: () => pool.end(),
   }
+}
+
+export async function mysql2PoolHost(uri: string, max: number, method: 'query' | 'execute'): Promise<ContenderHost> {
+  return sqlHost(await mysql2PoolApi(uri, max, method))
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events'
 import { createRequire } from 'node:module'
+import { type ContenderHost, contenderCache } from '../harness/hosted.js'
 import { closedLoop, cycleMeasurer } from '../harness/load.js'
-import type { Contender } from '../harness/types.js'
 import { StubResource, checkLending } from './stub-resource.js'
 
 /**
@@ -50,37 +50,33 @@ interface PgPoolLike {
 // pg-pool ships no types; this is the little of it the benchmark touches
 const PgPool = createRequire(import.meta.url)('pg-pool') as new (options: Record<string, unknown>) => PgPoolLike
 
-/** pg-pool 3 (what `pg.Pool` is) with its defaults: 10 s idle timeout, FIFO queue, no connection timeout. */
-export function pgPoolOverheadContender(max: number): { contender: Contender; close: () => Promise<void> } {
-  const pool = new PgPool({ Client: FakePgClient, max })
+/**
+ * pg-pool 3 (what `pg.Pool` is) over the fake client. Default: 10 s idle
+ * timeout (a timer armed on every release), FIFO queue, no connection
+ * timeout. Tuned: `idleTimeoutMillis: 0`, its fastest documented setting
+ * (no idle timer at all). Kinds: `cycles` (connect + release) and `query`
+ * (`pool.query()`, the pool's query path with no driver underneath).
+ */
+export async function pgPoolOverheadHost(max: number, tuned: boolean): Promise<ContenderHost> {
+  const pool = new PgPool({ Client: FakePgClient, max, ...(tuned ? { idleTimeoutMillis: 0 } : {}) })
   const adapter = {
     acquire: () => pool.connect(),
     release: (client: FakePgClient) => client.release(),
   }
+  const meta = { name: tuned ? 'pg-pool, idleTimeoutMillis: 0' : 'pg-pool', role: 'peer' as const, library: 'pg-pool', isDefault: !tuned }
   return {
-    contender: {
-      name: 'pg-pool',
-      role: 'peer',
-      check: () => checkLending(adapter.acquire, adapter.release, (c) => c.resource, max),
-      measure: cycleMeasurer(adapter),
-    },
-    close: () => pool.end(),
-  }
-}
-
-/** pg-pool's `pool.query()` over the fake client: the pool's query path with no driver or protocol underneath. */
-export function pgPoolQueryContender(max: number): { contender: Contender; close: () => Promise<void> } {
-  const pool = new PgPool({ Client: FakePgClient, max })
-  return {
-    contender: {
-      name: 'pg-pool',
-      role: 'peer',
-      check: async () => {
-        const { rows } = await pool.query('SELECT 1 AS one')
-        if (rows[0]?.one !== 1) throw new Error(`pool.query returned ${JSON.stringify(rows)}`)
-      },
-      measure: (options) => closedLoop(() => pool.query('SELECT 1 AS one'), options),
-    },
+    meta,
+    contender: contenderCache(meta, (kind) =>
+      kind === 'cycles'
+        ? { check: () => checkLending(adapter.acquire, adapter.release, (c) => c.resource, max), measure: cycleMeasurer(adapter) }
+        : {
+            check: async () => {
+              const { rows } = await pool.query('SELECT 1 AS one')
+              if (rows[0]?.one !== 1) throw new Error(`pool.query returned ${JSON.stringify(rows)}`)
+            },
+            measure: (options) => closedLoop(() => pool.query('SELECT 1 AS one'), options),
+          },
+    ),
     close: () => pool.end(),
   }
 }

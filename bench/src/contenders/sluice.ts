@@ -1,8 +1,9 @@
 import { createPool, mysql, postgres, type Pool, type PoolOptions } from '@sluice/core'
+import { type ContenderHost, contenderCache } from '../harness/hosted.js'
 import { closedLoop, cycleMeasurer } from '../harness/load.js'
 import type { Contender } from '../harness/types.js'
 import { stubDialect } from './stub-dialect.js'
-import type { SqlApi } from './sql-api.js'
+import { sqlHost, type SqlApi } from './sql-api.js'
 import { checkLending } from './stub-resource.js'
 
 /**
@@ -52,6 +53,28 @@ export function sluiceQueryContender(max: number): { contender: Contender; pool:
   }
 }
 
+/**
+ * One stub-dialect pool for `pool-overhead`: kind `cycles` (acquire +
+ * release) and kind `query` (`pool.query()`), as a host so that it can run
+ * in a process of its own.
+ */
+export async function sluiceOverheadHost(max: number): Promise<ContenderHost> {
+  const overhead = sluiceOverheadContender(max)
+  const query = sluiceQueryContender(max)
+  const meta = { name: 'Sluice', role: 'sluice' as const }
+  return {
+    meta,
+    contender: contenderCache(meta, (kind) => (kind === 'cycles' ? overhead.contender : kind === 'query' ? query.contender : unknownKind('Sluice', kind))),
+    close: async () => {
+      await Promise.all([overhead.pool.close(), query.pool.close()])
+    },
+  }
+}
+
+export function unknownKind(name: string, kind: string): never {
+  throw new Error(`${name} has no contender of kind ${kind}`)
+}
+
 /** Sluice on PostgreSQL through its pg dialect: `pool.query()` returns the rows. */
 export async function sluicePgApi(connectionString: string, max: number, options: Partial<PoolOptions> = {}): Promise<SqlApi & { pool: Pool }> {
   const pool = createPool({ dialect: postgres({ connectionString }), max, log: false, ...options })
@@ -78,4 +101,12 @@ export async function sluiceMysqlApi(connectionString: string, max: number): Pro
     point: (id) => pool.query('SELECT * FROM bench_accounts WHERE id = ?', [id]),
     close: () => pool.close(),
   }
+}
+
+export async function sluicePgHost(connectionString: string, max: number): Promise<ContenderHost> {
+  return sqlHost(await sluicePgApi(connectionString, max))
+}
+
+export async function sluiceMysqlHost(connectionString: string, max: number): Promise<ContenderHost> {
+  return sqlHost(await sluiceMysqlApi(connectionString, max))
 }

@@ -1,4 +1,5 @@
 import { expectedBalance, randomAccountId } from '../config.js'
+import { type ContenderHost, contenderCache } from '../harness/hosted.js'
 import { closedLoop } from '../harness/load.js'
 import type { Contender } from '../harness/types.js'
 
@@ -13,6 +14,9 @@ export type Rows = ReadonlyArray<Record<string, unknown>>
 export interface SqlApi {
   readonly name: string
   readonly role: 'sluice' | 'peer'
+  /** The peer library, when the scenario runs it in more than one configuration (see Contender.library). */
+  readonly library?: string
+  readonly isDefault?: boolean
   select1(): Promise<Rows>
   point(id: number): Promise<Rows>
   close(): Promise<void>
@@ -37,5 +41,18 @@ export async function checkSqlApi(api: SqlApi): Promise<void> {
 /** A contender running one of the two statements in a closed loop. */
 export function sqlContender(api: SqlApi, query: QueryName): Contender {
   const op = query === 'select1' ? () => api.select1() : () => api.point(randomAccountId())
-  return { name: api.name, role: api.role, check: () => checkSqlApi(api), measure: (options) => closedLoop(op, options) }
+  return { name: api.name, role: api.role, library: api.library, isDefault: api.isDefault, check: () => checkSqlApi(api), measure: (options) => closedLoop(op, options) }
+}
+
+/** A client as a contender host: its kinds are the two statements (`select1`, `point`). */
+export function sqlHost(api: SqlApi): ContenderHost {
+  const meta = { name: api.name, role: api.role, library: api.library, isDefault: api.isDefault }
+  return {
+    meta,
+    contender: contenderCache(meta, (kind) => {
+      if (kind !== 'select1' && kind !== 'point') throw new Error(`${api.name} runs select1 and point, not ${kind}`)
+      return sqlContender(api, kind)
+    }),
+    close: () => api.close(),
+  }
 }

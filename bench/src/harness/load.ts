@@ -1,3 +1,4 @@
+import { harnessOptions } from './harness-options.js'
 import type { MeasureOptions, Sample } from './types.js'
 
 /**
@@ -15,11 +16,12 @@ export async function closedLoop(op: () => Promise<unknown>, options: MeasureOpt
   const { concurrency, seconds } = options
   let stop = false
   let ops = 0
-  const deadline = performance.now() + seconds * 1000
+  const deadline = options.operations === undefined ? performance.now() + seconds * 1000 : Number.POSITIVE_INFINITY
+  const quota = options.operations === undefined ? Number.POSITIVE_INFINITY : Math.ceil(options.operations / concurrency)
   const caller = async (index: number): Promise<void> => {
     let mine = 0
     try {
-      while (!stop) {
+      while (!stop && mine < quota) {
         await op()
         mine++
         // a clock read per operation is noise next to a database round trip
@@ -52,6 +54,10 @@ export interface CyclePool<R> {
 interface CycleState {
   readonly pool: CyclePool<unknown>
   readonly deadline: number
+  /** Cycles between two clock reads. */
+  readonly batch: number
+  /** Cycles per worker when counting operations instead of time. */
+  readonly quota: number
   stop: boolean
 }
 
@@ -63,21 +69,24 @@ type CycleWorker = (state: CycleState) => Promise<number>
 // others' shapes (a few ns per call: a visible share of a ~100 ns cycle).
 // `new Function` makes a fresh function (and fresh feedback) per contender.
 //
-// The clock is read once per 64 cycles: a cycle of the bare pool costs about
-// as much as performance.now() itself. And no timer can stop the loop: an
-// acquire that never waits resolves in the microtask queue, which never lets
-// the event loop reach its timers.
+// (`--shared-loop` turns this off, to show what it is worth.)
+//
+// The clock is read once per 64 cycles (`--clock-every`): a cycle of the
+// bare pool costs about as much as performance.now() itself. And no timer
+// can stop the loop: an acquire that never waits resolves in the microtask
+// queue, which never lets the event loop reach its timers.
 const CYCLE_WORKER_SOURCE = `
   return async function cycleWorker(state) {
     const pool = state.pool
+    const batch = state.batch
     let cycles = 0
     for (;;) {
-      for (let i = 0; i < 64; i++) {
+      for (let i = 0; i < batch; i++) {
         const resource = await pool.acquire()
         pool.release(resource)
       }
-      cycles += 64
-      if (state.stop) return cycles
+      cycles += batch
+      if (state.stop || cycles >= state.quota) return cycles
       if (performance.now() >= state.deadline) {
         state.stop = true
         return cycles
@@ -86,11 +95,20 @@ const CYCLE_WORKER_SOURCE = `
   }
 `
 
+let sharedWorker: CycleWorker | undefined
+
 /** A closed-loop acquire/release measurement with a loop compiled for this pool alone (see above). */
 export function cycleMeasurer<R>(pool: CyclePool<R>): (options: MeasureOptions) => Promise<Sample> {
-  const worker = new Function(CYCLE_WORKER_SOURCE)() as CycleWorker
-  return async ({ concurrency, seconds }) => {
-    const state: CycleState = { pool: pool as CyclePool<unknown>, deadline: performance.now() + seconds * 1000, stop: false }
+  const { sharedCycleLoop, cyclesPerClockRead } = harnessOptions()
+  const worker = sharedCycleLoop ? (sharedWorker ??= new Function(CYCLE_WORKER_SOURCE)() as CycleWorker) : (new Function(CYCLE_WORKER_SOURCE)() as CycleWorker)
+  return async ({ concurrency, seconds, operations }) => {
+    const state: CycleState = {
+      pool: pool as CyclePool<unknown>,
+      deadline: operations === undefined ? performance.now() + seconds * 1000 : Number.POSITIVE_INFINITY,
+      batch: cyclesPerClockRead,
+      quota: operations === undefined ? Number.POSITIVE_INFINITY : Math.ceil(operations / concurrency),
+      stop: false,
+    }
     const cpuBefore = process.cpuUsage()
     const started = performance.now()
     const counts = await Promise.all(Array.from({ length: concurrency }, () => worker(state)))

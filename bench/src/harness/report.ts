@@ -52,7 +52,11 @@ export function machineMarkdown(meta: RunMeta): string {
 export function scenarioMarkdown(result: ScenarioResult, meta?: RunMeta): string {
   const out: string[] = []
   out.push(`### ${result.title} (\`${result.name}\`)`, '', result.description, '')
-  out.push(`Rounds: ${result.settings.rounds}, ${result.settings.seconds}s per contender per round, ${result.settings.warmupSeconds}s warm-up.`)
+  const st = result.settings
+  const loads = st.loads.length > 1 ? 'each case quiet, then busy (a neighbour process burning one core)' : st.loads[0] === 'busy' ? 'busy (a neighbour process burning one core)' : 'quiet'
+  out.push(
+    `Rounds: ${st.rounds}, ${st.seconds}s per contender per round, ${st.warmupSeconds}s warm-up; load: ${loads}; ${st.isolated ? 'each contender in a process of its own' : 'all contenders in one process'}${st.harness ? `; harness: ${st.harness}` : ''}.`,
+  )
   if (meta) {
     out.push(
       `Measured ${meta.finishedAt.slice(0, 16).replace('T', ' ')} UTC by \`${meta.command}\` on ${meta.machine.revision}; 1-minute load average ${meta.machine.loadAverage} on ${meta.machine.cores} cores at the start of the run.`,
@@ -84,6 +88,28 @@ export function scenarioMarkdown(result: ScenarioResult, meta?: RunMeta): string
               if (!r) return '—'
               const cpu = r.cpu ? ` · CPU ${formatRatio(r.cpu.median)}` : ''
               return `${formatRatio(r.median)} (${r.min.toFixed(2)}–${r.max.toFixed(2)})${cpu}`
+            }),
+          ]),
+        )
+      }
+      out.push('')
+    }
+    if (result.cases.some((c) => c.libraries.length > 0)) {
+      const libraries: string[] = []
+      for (const c of result.cases) for (const l of c.libraries) if (!libraries.includes(l.library)) libraries.push(l.library)
+      out.push(
+        '**Sluice ÷ each peer library**, against its default configuration and against its fastest configuration in that case (which one that was in brackets); median of per-round ratios:',
+        '',
+      )
+      out.push(row(['case', ...libraries.flatMap((l) => [`${l} default`, `${l} fastest`])]), row(['---', ...libraries.flatMap(() => ['---:', '---:'])]))
+      for (const c of result.cases) {
+        out.push(
+          row([
+            c.label,
+            ...libraries.flatMap((name) => {
+              const l = c.libraries.find((x) => x.library === name)
+              if (!l) return ['—', '—']
+              return [l.byDefault ? formatRatio(l.byDefault.ratio.median) : '—', `${formatRatio(l.fastest.ratio.median)} (${l.fastest.name})`]
             }),
           ]),
         )

@@ -1,7 +1,8 @@
 import { formatRate, formatRatio, pad } from './format.js'
+import { harnessOptions } from './harness-options.js'
 import { collectGarbage } from './machine.js'
 import { median, summarize } from './stats.js'
-import type { BenchCase, CaseResult, Contender, ContenderResult, RatioResult, Sample, Unavailable } from './types.js'
+import type { BenchCase, CaseResult, Contender, ContenderResult, LibraryRatio, MachineLoad, RatioResult, Sample, Unavailable } from './types.js'
 
 export interface CaseRunOptions {
   readonly rounds: number
@@ -9,6 +10,7 @@ export interface CaseRunOptions {
   readonly warmupSeconds: number
   /** Prefix of progress lines (the scenario's name). */
   readonly tag: string
+  readonly load: MachineLoad
 }
 
 /**
@@ -60,8 +62,14 @@ export async function runCase(benchCase: BenchCase, options: CaseRunOptions, una
     const line: string[] = []
     for (const contender of rotated) {
       if (!active.has(contender)) continue
-      collectGarbage()
       try {
+        const { gcBeforeMeasuring, rewarmSeconds } = harnessOptions()
+        if (gcBeforeMeasuring) {
+          collectGarbage()
+          await contender.collectGarbage?.()
+          // steady state again before measuring (see HarnessOptions.rewarmSeconds)
+          if (rewarmSeconds > 0 && contender.warmUp !== false) await contender.measure({ concurrency: benchCase.concurrency, seconds: rewarmSeconds })
+        }
         // the correctness guard runs every round, right before the contender is measured
         await contender.check()
         const sample = await contender.measure({ concurrency: benchCase.concurrency, seconds })
@@ -102,12 +110,42 @@ export async function runCase(benchCase: BenchCase, options: CaseRunOptions, una
   return {
     id: benchCase.id,
     label: benchCase.label,
+    load: options.load,
     concurrency: benchCase.concurrency,
     unit: benchCase.unit,
     contenders: results,
     ratios,
+    libraries: libraryRatios(benchCase.contenders, results, ratios),
     extraColumns: benchCase.extraColumns ?? [],
   }
+}
+
+/**
+ * For each peer library measured in more than one configuration: Sluice ÷
+ * its default configuration and ÷ its fastest one in this case (the highest
+ * median throughput; which one that is can differ from case to case).
+ */
+function libraryRatios(contenders: readonly Contender[], results: readonly ContenderResult[], ratios: readonly RatioResult[]): LibraryRatio[] {
+  const libraries = new Map<string, Contender[]>()
+  for (const c of contenders) {
+    if (c.library === undefined || c.role !== 'peer') continue
+    libraries.set(c.library, [...(libraries.get(c.library) ?? []), c])
+  }
+  const out: LibraryRatio[] = []
+  for (const [library, members] of libraries) {
+    const measured = members
+      .map((c) => ({ c, result: results.find((r) => r.name === c.name), ratio: ratios.find((r) => r.peer === c.name) }))
+      .filter((x): x is { c: Contender; result: ContenderResult; ratio: RatioResult } => x.result !== undefined && x.ratio !== undefined)
+    if (measured.length === 0) continue
+    const fastest = measured.reduce((a, b) => (b.result.summary.median > a.result.summary.median ? b : a))
+    const byDefault = measured.find((x) => x.c.isDefault)
+    out.push({
+      library,
+      byDefault: byDefault ? { name: byDefault.c.name, ratio: byDefault.ratio } : undefined,
+      fastest: { name: fastest.c.name, ratio: fastest.ratio },
+    })
+  }
+  return out
 }
 
 /**

@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { describeHarnessOptions } from './harness-options.js'
+import { type ContenderHost, type HostSpec, isolatedHost, localHost } from './hosted.js'
+import { BusyNeighbour } from './neighbour.js'
 import { runCase } from './runner.js'
-import type { BenchCase, CaseResult, Contender, RunSettings, ScenarioResult, Unavailable } from './types.js'
+import type { BenchCase, CaseResult, Contender, MachineLoad, RunSettings, ScenarioResult, Unavailable } from './types.js'
 
 /** A scenario as the CLI sees it. */
 export interface Scenario {
@@ -9,7 +12,8 @@ export interface Scenario {
   readonly title: string
   /** One line for `--list`. */
   readonly summary: string
-  readonly defaults: { readonly rounds: number; readonly seconds: number }
+  /** `loads` defaults to quiet only; the database scenarios run each case quiet and busy. */
+  readonly defaults: { readonly rounds: number; readonly seconds: number; readonly loads?: readonly MachineLoad[] }
   run(context: ScenarioContext): Promise<ScenarioResult>
 }
 
@@ -28,6 +32,8 @@ export class ScenarioContext {
   readonly rounds: number
   readonly seconds: number
   readonly warmupSeconds: number
+  /** The loads each case runs under, in this order. */
+  readonly loads: readonly MachineLoad[]
   readonly unavailable: Unavailable[] = []
   readonly notes: string[] = []
   readonly #settings: RunSettings
@@ -38,6 +44,7 @@ export class ScenarioContext {
     this.rounds = settings.rounds > 0 ? settings.rounds : scenario.defaults.rounds
     this.seconds = settings.seconds > 0 ? settings.seconds : scenario.defaults.seconds
     this.warmupSeconds = settings.warmupSeconds
+    this.loads = settings.loads ?? scenario.defaults.loads ?? ['quiet']
     this.#settings = settings
     this.#paths = paths
     this.#tag = scenario.name
@@ -78,9 +85,42 @@ export class ScenarioContext {
     }
   }
 
-  runCase(benchCase: BenchCase): Promise<CaseResult> {
+  /**
+   * Builds a contender host (see harness/hosted.ts) in this process, or in a
+   * child process of its own with `--isolate`; records why when it cannot be.
+   */
+  host(name: string, spec: HostSpec): Promise<ContenderHost | undefined> {
+    return this.setUp(name, () => (this.#settings.isolate ? isolatedHost(spec) : localHost(spec)))
+  }
+
+  get isolated(): boolean {
+    return this.#settings.isolate
+  }
+
+  /**
+   * Runs the case once per load: quiet, then busy (a neighbour process
+   * burning one core from the warm-up to the last round). A busy case's id
+   * ends in `~busy` and its label in `, busy`.
+   */
+  async runCase(benchCase: BenchCase): Promise<CaseResult[]> {
     const contenders = this.select(benchCase.contenders)
-    return runCase({ ...benchCase, contenders }, { rounds: this.rounds, seconds: benchCase.seconds ?? this.seconds, warmupSeconds: this.warmupSeconds, tag: this.#tag }, this.unavailable)
+    const results: CaseResult[] = []
+    for (const load of this.loads) {
+      const neighbour = load === 'busy' ? BusyNeighbour.start() : undefined
+      try {
+        const loaded = load === 'busy' ? { ...benchCase, id: `${benchCase.id}~busy`, label: `${benchCase.label}, busy` } : benchCase
+        results.push(
+          await runCase(
+            { ...loaded, contenders },
+            { rounds: this.rounds, seconds: benchCase.seconds ?? this.seconds, warmupSeconds: this.warmupSeconds, tag: this.#tag, load },
+            this.unavailable,
+          ),
+        )
+      } finally {
+        await neighbour?.stop()
+      }
+    }
+    return results
   }
 
   /** Writes an artifact (an SVG) to bench/results, and to docs/benchmarks with --write-docs. Returns the docs-relative path. */
@@ -98,7 +138,7 @@ export class ScenarioContext {
   result(fields: Omit<ScenarioResult, 'settings' | 'unavailable' | 'notes'> & { notes?: readonly string[] }): ScenarioResult {
     return {
       ...fields,
-      settings: { rounds: this.rounds, seconds: this.seconds, warmupSeconds: this.warmupSeconds },
+      settings: { rounds: this.rounds, seconds: this.seconds, warmupSeconds: this.warmupSeconds, loads: this.loads, isolated: this.isolated, harness: describeHarnessOptions() },
       unavailable: this.unavailable,
       notes: [...this.notes, ...(fields.notes ?? [])],
     }

@@ -27,6 +27,12 @@ export interface MeasureOptions {
   readonly concurrency: number
   /** How long to run. */
   readonly seconds: number
+  /**
+   * Run this many operations instead (about: rounded up to whole batches per
+   * caller), however long they take; for counting instructions under
+   * valgrind, where time is 50x slower and means nothing.
+   */
+  readonly operations?: number
 }
 
 /**
@@ -46,6 +52,17 @@ export interface Contender {
   measure(options: MeasureOptions): Promise<Sample>
   /** False for a contender with nothing to warm in this process (pgbench runs in its own). Defaults to true. */
   readonly warmUp?: boolean
+  /**
+   * The peer library this contender runs, when the case has it in more than
+   * one configuration (pg-pool by default and with `idleTimeoutMillis: 0`,
+   * say): the report divides Sluice by the library's default and by its
+   * fastest configuration in the case.
+   */
+  readonly library?: string
+  /** True for the library's configuration as shipped (no options beyond the pool size). */
+  readonly isDefault?: boolean
+  /** A full GC where the contender runs, when that is another process (see harness/hosted.ts). */
+  collectGarbage?(): Promise<void>
 }
 
 /** A contender that could not be set up, kept so the report says why instead of silently dropping it. */
@@ -68,6 +85,13 @@ export interface BenchCase {
   readonly extraColumns?: ReadonlyArray<{ readonly key: string; readonly heading: string; readonly digits?: number }>
 }
 
+/**
+ * The machine a case runs on: `quiet` (whatever else the shared machine is
+ * doing) or `busy` (the same, plus a neighbour process of ours burning one
+ * core for the whole case, as another service on an app server would).
+ */
+export type MachineLoad = 'quiet' | 'busy'
+
 /** Run-wide knobs from the command line. */
 export interface RunSettings {
   /** Measured rounds per case (0 = the scenario's default). */
@@ -82,6 +106,10 @@ export interface RunSettings {
   readonly only: readonly string[] | undefined
   /** Write docs/benchmarks.md sections and docs/benchmarks/*.svg as well as bench/results. */
   readonly writeDocs: boolean
+  /** The loads to run each case under; undefined means the scenario's default. */
+  readonly loads: readonly MachineLoad[] | undefined
+  /** Each contender in a process of its own (see harness/hosted.ts), for the scenarios that build their contenders that way. */
+  readonly isolate: boolean
 }
 
 /** What a scenario hands back to the CLI once it has run. */
@@ -89,7 +117,16 @@ export interface ScenarioResult {
   readonly name: string
   readonly title: string
   readonly description: string
-  readonly settings: { readonly rounds: number; readonly seconds: number; readonly warmupSeconds: number }
+  readonly settings: {
+    readonly rounds: number
+    readonly seconds: number
+    readonly warmupSeconds: number
+    readonly loads: readonly MachineLoad[]
+    /** Each hosted contender ran in a process of its own. */
+    readonly isolated: boolean
+    /** Harness options that differ from the defaults ("" when none do). */
+    readonly harness: string
+  }
   readonly cases: readonly CaseResult[]
   readonly unavailable: readonly Unavailable[]
   /** Free-form findings (heap growth, skipped parts), printed and written as bullet points. */
@@ -146,12 +183,24 @@ export interface RatioResult {
   readonly cpu?: { readonly median: number; readonly min: number; readonly max: number }
 }
 
+/** Sluice ÷ one peer library, against its default configuration and against its fastest one in this case. */
+export interface LibraryRatio {
+  readonly library: string
+  /** The default configuration's contender and Sluice's ratio to it (undefined when the default was not measured). */
+  readonly byDefault: { readonly name: string; readonly ratio: RatioResult } | undefined
+  /** The configuration with the highest median throughput in this case, and Sluice's ratio to it. */
+  readonly fastest: { readonly name: string; readonly ratio: RatioResult }
+}
+
 export interface CaseResult {
   readonly id: string
   readonly label: string
+  readonly load: MachineLoad
   readonly concurrency: number
   readonly unit: string
   readonly contenders: readonly ContenderResult[]
   readonly ratios: readonly RatioResult[]
+  /** Per peer library that ran in more than one configuration. */
+  readonly libraries: readonly LibraryRatio[]
   readonly extraColumns: NonNullable<BenchCase['extraColumns']>
 }

@@ -105,7 +105,7 @@ export const contention: Scenario = {
   name: 'contention',
   title: 'Contention: 256 callers on 10 connections',
   summary: `${CALLERS} callers on max ${POOL_MAX} with a ${ACQUIRE_TIMEOUT_MILLIS / 1000}s acquire timeout, ~1 ms statements: throughput, acquire-wait percentiles, fairness, timeouts; Sluice vs pg.Pool`,
-  defaults: { rounds: 3, seconds: 3 },
+  defaults: { rounds: 3, seconds: 3, loads: ['quiet', 'busy'] },
   async run(context: ScenarioContext) {
     const sluice = createPool({ dialect: postgres({ connectionString: PG_URL }), max: POOL_MAX, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MILLIS, log: false })
     await sluice.ready()
@@ -131,7 +131,7 @@ export const contention: Scenario = {
     const cases: CaseResult[] = []
     try {
       cases.push(
-        await context.runCase({
+        ...(await context.runCase({
           id: `contention@${CALLERS}`,
           label: `${CALLERS} callers, max ${POOL_MAX}`,
           concurrency: context.concurrencies([CALLERS])[0] ?? CALLERS,
@@ -148,7 +148,7 @@ export const contention: Scenario = {
             { key: 'perCallerCv', heading: 'CoV', digits: 3 },
             { key: 'overtakenPct', heading: 'grants out of FIFO order (%)', digits: 2 },
           ],
-        }),
+        })),
       )
     } finally {
       await Promise.allSettled([sluice.close(), pgPool.end()])
@@ -160,7 +160,7 @@ export const contention: Scenario = {
         `${CALLERS} callers in a closed loop on pools of ${POOL_MAX} connections with a ${ACQUIRE_TIMEOUT_MILLIS / 1000} s acquire timeout, each borrowing a connection, running \`${SQL}\` on it and giving it back. ` +
         'Acquire wait is timed by the caller around `pool.acquire()` / `pool.connect()`. Fairness: how evenly completions spread over the callers (min, max, standard deviation, coefficient of variation) and how many grants went out of request order.',
       cases,
-      targets: contentionTargets(cases[0]),
+      targets: cases.flatMap((c) => contentionTargets(c).map((t) => (c.load === 'busy' ? { ...t, target: `${t.target}, busy` } : t))),
     })
   },
 }

@@ -140,7 +140,7 @@ export const pipeliningScenario: Scenario = {
   name: 'pipelining',
   title: 'PostgreSQL pipelining: batches and implicit pipelining',
   summary: `${BATCH} INSERTs / point selects as one pipeline batch vs awaited one by one; SELECT 1 at ${CALLERS} callers, max ${POOL_MAX}: implicit pipelining on vs off vs pg.Pool, pgbench pipeline ceiling`,
-  defaults: { rounds: 7, seconds: 1 },
+  defaults: { rounds: 5, seconds: 1, loads: ['quiet', 'busy'] },
   async run(context: ScenarioContext) {
     await ensurePgAccounts()
     const plain = await sluicePgApi(PG_URL, POOL_MAX)
@@ -159,7 +159,7 @@ export const pipeliningScenario: Scenario = {
           ['insert', `${BATCH} INSERTs, 1 caller`],
           ['select', `${BATCH} point selects, 1 caller`],
         ] as const) {
-          cases.push(await context.runCase({ id: `pipe-batch-${what}@1`, label, concurrency: 1, unit: 'statements', contenders: batchContenders(plain.pool, what) }))
+          cases.push(...(await context.runCase({ id: `pipe-batch-${what}@1`, label, concurrency: 1, unit: 'statements', contenders: batchContenders(plain.pool, what) })))
         }
       }
 
@@ -174,13 +174,13 @@ export const pipeliningScenario: Scenario = {
         if (pgPool) contenders.push(select1Contender('pg.Pool', 'peer', pgPool.select1, async (n) => (await pgPool.pool.query<{ n: number }>(ECHO, [n])).rows[0]?.n))
         if (context.includes('pgbench')) contenders.push(pgbenchContender(PG_URL, 'select1', POOL_MAX, { pipelineDepth: depth, name: 'pgbench, pipelined' }))
         cases.push(
-          await context.runCase({
+          ...(await context.runCase({
             id: `pipe-select1@${concurrency}`,
             label: `SELECT 1, ${concurrency} caller${concurrency === 1 ? '' : 's'}, max ${POOL_MAX}`,
             concurrency,
             unit: 'statements',
             contenders,
-          }),
+          })),
         )
       }
     } finally {

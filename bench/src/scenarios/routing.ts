@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { createPool, postgres, type Pool } from '@sluice/core'
+import pg from 'pg'
 import { PG_URL, POOL_MAX, randomAccountId } from '../config.js'
 import { checkAccount, ensurePgAccounts, type Account } from '../fixtures/accounts.js'
 import { informationalTargets } from '../harness/informational-targets.js'
@@ -10,7 +11,7 @@ import type { Scenario, ScenarioContext } from '../harness/scenario.js'
 import type { CaseResult, Contender } from '../harness/types.js'
 
 const run = promisify(execFile)
-const PG_REPLICA_URL = process.env.BENCH_PG_REPLICA_URL ?? 'postgres://sluice:sluice-secret@127.0.0.1:5433/sluice'
+const PG_REPLICA_URL = process.env.BENCH_PG_REPLICA_URL ?? process.env.SLUICE_TEST_PG_REPLICA_URL ?? 'postgres://sluice:sluice-secret@127.0.0.1:5433/sluice'
 const REPLICA_SCRIPT = fileURLToPath(new URL('../../../test/services/pg-replica.sh', import.meta.url))
 const POINT = 'SELECT * FROM bench_accounts WHERE id = $1'
 const ROUTED = 'Sluice, reads routed to the replica'
@@ -40,11 +41,26 @@ function pointContender(name: string, pool: Pool, routed: boolean): Contender {
 
 /** Starts the test replica (test/services/pg-replica.sh) unless it already answers. */
 async function replicaReady(): Promise<string | undefined> {
+  // a replica that answers is left alone: the script would restart one it finds not streaming, and it may be shared
+  if (await answers(PG_REPLICA_URL)) return undefined
   try {
     await run('bash', [REPLICA_SCRIPT, 'start'], { timeout: 180_000 })
     return undefined
   } catch (error) {
     return `the PostgreSQL replica could not be started (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
+  try {
+    await client.connect()
+    await client.query('SELECT 1')
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => undefined)
   }
 }
 
@@ -72,14 +88,14 @@ export const routingScenario: Scenario = {
       await Promise.all([routed.ready(), primaryOnly.ready()])
       for (const concurrency of context.concurrencies([16, 64])) {
         cases.push(
-          await context.runCase({
+          ...(await context.runCase({
             id: `routing-point@${concurrency}`,
             label: `point select, ${concurrency} callers`,
             concurrency,
             unit: 'queries',
             contenders: [pointContender(ROUTED, routed, true), pointContender(PRIMARY, primaryOnly, false)],
             extraColumns: [{ key: 'replicaReads', heading: 'reads served by the replica', digits: 0 }],
-          }),
+          })),
         )
       }
     } finally {

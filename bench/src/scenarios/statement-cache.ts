@@ -74,14 +74,14 @@ export const statementCacheScenario: Scenario = {
       await Promise.all([pgCached.ready(), pgUncached.ready()])
       for (const concurrency of concurrencies) {
         cases.push(
-          await context.runCase({
+          ...(await context.runCase({
             id: `cache-pg-point@${concurrency}`,
             label: `PostgreSQL point select, ${concurrency} caller${concurrency === 1 ? '' : 's'}`,
             concurrency,
             unit: 'queries',
             contenders: [pointContender(CACHED, pgCached, PG_POINT, true), pointContender(UNCACHED, pgUncached, PG_POINT, false)],
             extraColumns: EXTRA_COLUMNS,
-          }),
+          })),
         )
       }
     } finally {
@@ -96,14 +96,14 @@ export const statementCacheScenario: Scenario = {
       await Promise.all([liteCached.ready(), liteUncached.ready()])
       for (const concurrency of concurrencies) {
         cases.push(
-          await context.runCase({
+          ...(await context.runCase({
             id: `cache-sqlite-point@${concurrency}`,
             label: `SQLite point select, ${concurrency} caller${concurrency === 1 ? '' : 's'}`,
             concurrency,
             unit: 'queries',
             contenders: [pointContender(CACHED, liteCached, SQLITE_POINT, true), pointContender(UNCACHED, liteUncached, SQLITE_POINT, false)],
             extraColumns: EXTRA_COLUMNS,
-          }),
+          })),
         )
       }
     } finally {

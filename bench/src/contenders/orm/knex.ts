@@ -10,6 +10,23 @@ export async function knexStock(url: string, max: number): Promise<OrmClient> {
   return { name: 'Knex on tarn', role: 'peer', point: (id) => point(knex, id), close: () => knex.destroy() }
 }
 
+/**
+ * Knex's `pgnative` client (pg's native bindings over libpq, through the
+ * optional pg-native package) on its default pool: its fastest documented
+ * PostgreSQL configuration. Unavailable, with the reason, where pg-native
+ * did not build (it needs libpq's headers and a compiler).
+ */
+export async function knexPgNative(url: string, max: number): Promise<OrmClient> {
+  const knex = knexFactory({ client: 'pgnative', connection: url, pool: { min: 2, max } })
+  try {
+    await knex.raw('SELECT 1')
+  } catch (error) {
+    await knex.destroy()
+    throw error
+  }
+  return { name: 'Knex on tarn, pgnative', role: 'peer', point: (id) => point(knex, id), close: () => knex.destroy() }
+}
+
 /** Knex with `@sluice/knex`'s SluicePg client, pool max 10. */
 export async function knexSluice(url: string, max: number): Promise<OrmClient> {
   const { SluicePg } = await loadAdapter('@sluice/knex', ['SluicePg'])

@@ -1,0 +1,79 @@
+/**
+ * Instructions per operation, counted by valgrind's callgrind: a number that
+ * does not move with the machine's load (the shared 2-core VM this suite
+ * runs on swings from idle to a load average of 50), so two pools can be
+ * compared, or two versions of one, when wall-clock rates cannot.
+ *
+ *   tsx bench/src/tools/instructions.ts [--concurrency 1,16] [--only Sluice,pg-pool] [--ops 100000] [--kind cycles|query]
+ *
+ * Each pool of `pool-overhead` runs in its own process under callgrind
+ * twice, measuring N and then 3N operations after the same warm-up of 2N;
+ * instructions per operation are the difference of the two totals divided
+ * by the difference of the operation counts, so start-up, module loading
+ * and JIT warm-up cancel out. node runs
+ * with --single-threaded (no concurrent compiler or GC threads), which makes
+ * the counts repeatable to about 1-2%.
+ *
+ * Instructions are not time (a cache miss costs more than an add), but for
+ * the pure-JavaScript bookkeeping of a pool they track CPU time closely and,
+ * unlike it, do not depend on what else runs.
+ */
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { OVERHEAD_HOSTS } from '../scenarios/pool-overhead.js'
+
+const run = promisify(execFile)
+const WORKLOAD = fileURLToPath(new URL('./host-workload.ts', import.meta.url))
+
+interface Args {
+  concurrency: number[]
+  only: string[] | undefined
+  ops: number
+  kind: string
+}
+
+function parse(argv: readonly string[]): Args {
+  const args: Args = { concurrency: [1, 16], only: undefined, ops: 100_000, kind: 'cycles' }
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1]
+    if (argv[i] === '--concurrency' && v) args.concurrency = v.split(',').map(Number)
+    else if (argv[i] === '--only' && v) args.only = v.split(',')
+    else if (argv[i] === '--ops' && v) args.ops = Number(v)
+    else if (argv[i] === '--kind' && v) args.kind = v
+    else continue
+    i++
+  }
+  return args
+}
+
+async function count(spec: string, kind: string, concurrency: number, warmup: number, operations: number): Promise<{ instructions: number; ops: number }> {
+  const { stdout, stderr } = await run(
+    'valgrind',
+    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...process.execArgv, WORKLOAD, spec, kind, String(concurrency), String(warmup), String(operations)],
+    { maxBuffer: 1 << 24 },
+  )
+  const instructions = /Collected : (\d+)/.exec(stderr)
+  const ops = /ops=(\d+)/.exec(stdout)
+  if (!instructions || !ops) throw new Error(`unexpected callgrind output: ${stderr.slice(-300)} ${stdout.slice(-300)}`)
+  return { instructions: Number(instructions[1]), ops: Number(ops[1]) }
+}
+
+const args = parse(process.argv.slice(2))
+console.log(`| pool | borrowers | instructions / ${args.kind === 'cycles' ? 'cycle' : 'query'} | operations counted |`)
+console.log('| --- | ---: | ---: | ---: |')
+for (const host of OVERHEAD_HOSTS) {
+  if (args.only && !args.only.some((o) => host.name.toLowerCase().includes(o.toLowerCase()))) continue
+  if (args.kind === 'query' && !(host.name === 'Sluice' || host.name.startsWith('pg-pool'))) continue
+  const spec = JSON.stringify({ module: host.module, factory: host.factory, args: host.args })
+  for (const concurrency of args.concurrency) {
+    try {
+      const short = await count(spec, args.kind, concurrency, args.ops * 2, args.ops)
+      const long = await count(spec, args.kind, concurrency, args.ops * 2, args.ops * 3)
+      const perOp = (long.instructions - short.instructions) / (long.ops - short.ops)
+      console.log(`| ${host.name} | ${concurrency} | ${Math.round(perOp).toLocaleString('en-US')} | ${(long.ops - short.ops).toLocaleString('en-US')} |`)
+    } catch (error) {
+      console.log(`| ${host.name} | ${concurrency} | failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} | |`)
+    }
+  }
+}
