@@ -38,6 +38,8 @@ describe.each(FAULT_TARGETS)('losing the $kind replica under a read load', (targ
       queryTimeoutMillis: QUERY,
       createRetryInitialMillis: 50,
       createRetryMaxMillis: 200,
+      // a burst of failed reads opens the replica's breaker (reads go to the primary meanwhile); probe again soon
+      breaker: { recoveryTimeoutMillis: 300 },
     })
     await resolvesWithin('pool.ready()', pool.ready(), 5_000)
     await until(() => pool.routingStats()!.replicas[0]!.healthy, 'the replica to join the rotation', 5_000)
@@ -93,4 +95,43 @@ describe.each(FAULT_TARGETS)('losing the $kind replica under a read load', (targ
       expect(report.failures.map(describeError), 'failed reads').toEqual([])
     })
   }
+})
+
+/**
+ * A frozen replica: reads on it time out, which counts against the replica
+ * (its breaker) and sends the read to the primary (a read is safe to run
+ * again), so no read fails.
+ */
+describe.each(FAULT_TARGETS)('a frozen $kind replica under a read load', (target) => {
+  failOnProcessErrors()
+  const scene = useScene(TEST_PASSWORD)
+  const ACQUIRE = 1_500
+  const QUERY = 1_000
+
+  it('zero failed reads: they fall back to the primary, the replica leaves the rotation and comes back after the thaw', async () => {
+    const proxy: FaultProxy = await scene().proxy(target.replica)
+    const pool: Pool = scene().pool({
+      dialect: target.dialect(target.primary, 1_000),
+      replicas: [target.dialect(target.via(target.replica, proxy.port), 1_000)],
+      routing: { replicaCheckIntervalMillis: 200 },
+      min: 2,
+      max: 6,
+      acquireTimeoutMillis: ACQUIRE,
+      queryTimeoutMillis: QUERY,
+      // the timed-out reads open the replica's breaker; it probes again soon after the thaw
+      breaker: { recoveryTimeoutMillis: 500 },
+    })
+    await resolvesWithin('pool.ready()', pool.ready(), 5_000)
+    const replica = () => pool.routingStats()!.replicas[0]!
+    await until(() => replica().healthy, 'the replica to join the rotation', 5_000)
+    const load = new CallLoad('a read', () => pool.query('SELECT 1 AS one'), ACQUIRE + QUERY + ACQUIRE + QUERY + MARGIN_MILLIS).start(8)
+    await until(() => replica().reads >= 20, 'reads on the replica', 5_000)
+    await proxy.freeze()
+    await until(() => !replica().healthy, 'the frozen replica to leave the rotation', QUERY + ACQUIRE + MARGIN_MILLIS)
+    const reads = replica().reads
+    await proxy.pass()
+    await until(() => replica().healthy && replica().reads > reads, 'the replica to serve reads again', 5_000)
+    const report = await load.stop()
+    expect(report.failures.map(describeError), 'failed reads').toEqual([])
+  })
 })

@@ -93,6 +93,8 @@ restart_primary() {
   local pidfile pid
   pidfile=$(pm -e 'select @@pid_file')
   pid=$(cat "$pidfile" 2>/dev/null || true)
+  # a server started without a pid file (as on a fresh machine): the oldest mariadbd
+  [ -n "$pid" ] || pid=$(pgrep -o -x mariadbd || pgrep -o -x mysqld || true)
   say "shutting the primary down (mariadb-admin shutdown)"
   "$ADMIN" --protocol=TCP -h 127.0.0.1 -P "$PRIMARY_PORT" -uroot shutdown
   wait_until 120 primary_gone "$pid" || die "the primary MariaDB did not shut down within 120 s"

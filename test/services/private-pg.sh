@@ -43,6 +43,8 @@ TEMPLATE=$BASE/template-$MAJOR
 sq() { "$PSQL" -X -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
 answers() { sq -c 'select 1' >/dev/null 2>&1; }
 ours() { [ "$(sq -c 'show data_directory' 2>/dev/null)" = "$DATA" ]; }
+# session_gone SID: no live (non-zombie) process is left in session SID
+session_gone() { [ -z "$(ps -o stat= -s "$1" 2>/dev/null | grep -v '^Z')" ]; }
 postmaster_pid() { head -n 1 "$DATA/postmaster.pid" 2>/dev/null || true; }
 
 make_template() {
@@ -113,8 +115,12 @@ cmd_start() {
     cp -a "$TEMPLATE" "$DATA"
     rm -f "$DATA/.sluice-template"
   fi
-  # a killed server leaves its pid file behind
-  pid_alive "$(postmaster_pid)" || rm -f "$DATA/postmaster.pid"
+  # A killed server leaves its lock files behind; the killed postmaster may
+  # linger as a zombie (PID 1 here does not always reap it), which PostgreSQL
+  # takes for a live server and refuses to start: remove both lock files.
+  if ! pid_alive "$(postmaster_pid)"; then
+    rm -f "$DATA/postmaster.pid" "$DATA/.s.PGSQL.$PORT.lock" "$DATA/.s.PGSQL.$PORT"
+  fi
   write_config
   touch "$LOG" && chown postgres:postgres "$LOG"
   # its own session, so that the server outlives the test worker that started it
@@ -125,7 +131,8 @@ cmd_start() {
 }
 
 cmd_stop() {
-  if [ -f "$DATA/postmaster.pid" ] && as_user postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+  # pid_alive first: pg_ctl takes a killed, not yet reaped postmaster for a live one
+  if pid_alive "$(postmaster_pid)" && as_user postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     as_user postgres "$BIN/pg_ctl" -D "$DATA" -m fast -w -t 60 -s stop
     say "stopped"
   else
@@ -134,18 +141,26 @@ cmd_stop() {
 }
 
 cmd_kill() {
-  local pid children
+  local pid sid survivors
   pid=$(postmaster_pid)
   if ! pid_alive "$pid" || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != postgres ]; then
     say "not running"
     return 0
   fi
-  # the backends too: a postmaster killed alone would leave them serving their sessions
-  mapfile -t children < <(ps -o pid= --ppid "$pid" | tr -d ' ')
-  kill -KILL "$pid" "${children[@]}" 2>/dev/null || true
+  # The backends too: a postmaster killed alone leaves them serving their
+  # sessions. Freeze the postmaster first so that it forks no new backend
+  # between the listing and the kill, then kill its whole session (it was
+  # started with setsid, so the session is the server and nothing else).
+  sid=$(ps -o sid= -p "$pid" | tr -d ' ')
+  kill -STOP "$pid" 2>/dev/null || true
+  if [ -n "$sid" ] && [ "$sid" != 0 ] && [ "$sid" != "$$" ]; then
+    pkill -KILL -s "$sid" 2>/dev/null || true
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
   wait_until 10 pid_gone "$pid" || die "postmaster $pid survived SIGKILL"
+  [ -z "$sid" ] || wait_until 10 session_gone "$sid" || true
   wait_until 10 port_closed "$PORT" || true
-  say "killed (postmaster $pid and its ${#children[@]} children)"
+  say "killed (postmaster $pid and its session $sid)"
 }
 
 cmd_status() {

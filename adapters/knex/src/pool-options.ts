@@ -45,7 +45,8 @@ const SLUICE_NAMES = [
   'name', 'min', 'max', 'acquireTimeoutMillis', 'createRetryInitialMillis', 'createRetryMaxMillis', 'healthThreshold',
   'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis', 'healthCheckSlowMillis', 'maxLifetimeMillis',
   'maxIdleMillis', 'leakDetectionThresholdMillis', 'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize',
-  'housekeepingIntervalMillis', 'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'log', 'clock',
+  'housekeepingIntervalMillis', 'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'breaker', 'allowExitOnIdle',
+  'log', 'clock',
 ] as const satisfies ReadonlyArray<keyof PoolOptions>
 // fails to compile, naming the option, when the core gains one the list does not carry yet
 type MissingSluiceOption = Exclude<keyof PoolOptions, 'dialect' | 'onConnect' | (typeof SLUICE_NAMES)[number]>

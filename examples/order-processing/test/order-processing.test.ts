@@ -38,8 +38,13 @@ describe('the demo with --dashboard', () => {
         opened: dashboard.opened,
         async finished(pool) {
           url = dashboard.dashboard()!.url
-          const frame = (await (await fetch(`${url}api/frame`)).json()) as { pools: Array<{ name: string; totals: { executed: number } }> }
-          shown = frame.pools.map((p) => ({ name: p.name, executed: p.totals.executed }))[0]
+          // the page shows the latest sample: on a fast machine the whole run
+          // fits before the first tick after the opening one, so wait for a tick
+          for (let tries = 0; tries < 50 && !(shown && shown.executed > 0); tries++) {
+            if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100))
+            const frame = (await (await fetch(`${url}api/frame`)).json()) as { pools: Array<{ name: string; totals: { executed: number } }> }
+            shown = frame.pools.map((p) => ({ name: p.name, executed: p.totals.executed }))[0]
+          }
           executed.before = pool.stats().queries.executed
           scraped = await (await fetch(dashboard.dashboard()!.prometheusUrl)).text()
           executed.after = pool.stats().queries.executed

@@ -1,3 +1,5 @@
+import type { PermanentConnectReason } from './errors/permanent-connect-error.js'
+
 /**
  * The dialect hook: the only seam between the engine and a database driver.
  *
@@ -180,4 +182,24 @@ export interface Dialect<Raw = unknown> {
   stream?(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>>
   /** Releases what the dialect shares between its connections (called once by `pool.close()`). */
   end?(): Promise<void>
+  /**
+   * Tells a connect error that retrying cannot fix (bad password, unknown
+   * database or role, TLS misconfiguration, unknown host: the reason) from
+   * one that may pass (refused, reset, timed out, too many connections, the
+   * server starting up or shutting down: `'transient'`). Without it every
+   * connect error is transient.
+   */
+  classifyConnectError?(error: unknown): PermanentConnectReason | 'transient'
+  /**
+   * Asks the server to stop the statement running on `raw` (PostgreSQL's
+   * cancel request, MySQL's `KILL QUERY` from a side connection), after a
+   * statement timeout. Resolves once the request was delivered; the engine
+   * then waits for the statement to end and keeps the connection if it does.
+   */
+  cancel?(raw: Raw): Promise<void>
+  /**
+   * Whether `raw`'s socket keeps the process alive (`allowExitOnIdle`: an
+   * idle connection does not, a lent one does). Must not throw.
+   */
+  keepProcessAlive?(raw: Raw, keep: boolean): void
 }

@@ -11,6 +11,7 @@ import type { PipelineOptions } from './config/pipeline-config.js'
 import { ConnectionPool } from './pool/connection-pool.js'
 import { MessageApi, type PoolMessage } from './pool/message-api.js'
 import type { PoolEvents } from './pool/pool-events.js'
+import { readFallback } from './resilience/read-fallback.js'
 import { ConsistencyScope, runInConsistencyScope } from './routing/consistency-scope.js'
 import { Router, type RoutingStats } from './routing/router.js'
 import { createLogger, type Logger } from './util/logger.js'
@@ -77,7 +78,7 @@ export class Pool {
     this.#router =
       config.replicas.length === 0
         ? undefined
-        : new Router(this.#primary, config.replicas, (dialect, name) => openReplica(options, dialect, name), config.routing, config.clock, this.#log)
+        : new Router(this.#primary, config.replicas, (dialect, name) => this.#openReplica(options, dialect, name), config.routing, config.clock, this.#log)
     this.#messages = new MessageApi(this)
   }
 
@@ -159,8 +160,19 @@ export class Pool {
     return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
-  /** Borrows a connection, runs one statement, gives it back; returns the full result. */
+  /**
+   * Borrows a connection, runs one statement, gives it back; returns the full
+   * result. While the primary's breaker is open, a read that no replica can
+   * take goes to `breaker.fallback` when there is one.
+   */
   execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    const running = this.#execute<R>(sql, params, options)
+    const fallback = this.config.breaker?.fallback
+    if (fallback === undefined) return running
+    return running.catch((error: unknown) => readFallback(fallback, error, sql, params, options?.hint ?? this.#router?.kindOf(sql, undefined) ?? this.config.dialect.classify?.(sql) ?? 'unknown'))
+  }
+
+  #execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>> {
     if (!this.#router) return this.#primary.execute<R>(sql, params, options)
     if (!this.#started) this.#start()
     return this.#router.execute<R>(sql, params, options)
@@ -257,6 +269,13 @@ export class Pool {
   #start(): void {
     this.#started = true
     this.#routing = this.#router?.start().catch((error: unknown) => this.#log('error', 'routing could not start', { error }))
+  }
+
+  /** A replica's pool, whose breaker changes are the pool's `breaker` events too. */
+  #openReplica(options: PoolOptions, dialect: Dialect<any>, name: string): ConnectionPool {
+    const replica = openReplica(options, dialect, name)
+    replica.events.on('breaker', (transition) => this.#primary.events.emit('breaker', transition))
+    return replica
   }
 
   #transactionLease(options: AcquireOptions | undefined): Promise<Lease> {

@@ -55,6 +55,31 @@ export const ROUTING_DEFAULTS = {
   readYourWritesWindowMillis: 2_000,
 } as const
 
+/** Defaults of `createPool({ breaker })`, the seed's circuit breaker in camelCase. */
+export const BREAKER_DEFAULTS = {
+  /** Consecutive transport failures that open the breaker. */
+  failureThreshold: 5,
+  /** How long an open breaker fails calls at once before it probes. */
+  recoveryTimeoutMillis: 30_000,
+  /** Share of failed calls in the window that opens the breaker... */
+  errorRateThreshold: 0.5,
+  /** ...once this many calls were seen in it. */
+  minCalls: 10,
+  /** The sliding window of the error rate (10 buckets). */
+  windowMillis: 10_000,
+  /** Calls let through at once while half-open; that many successes close it. */
+  halfOpenMaxCalls: 3,
+} as const
+
+/**
+ * After a permanent connect error (bad password, unknown database), how long
+ * the pool waits before it tries again by itself (to refill `min`); a new
+ * acquire still tries once at once.
+ */
+export const PERMANENT_ERROR_RETRY_MILLIS = 60_000
+/** After a statement timeout, how long the cancel request and the end of the statement may take before the connection is closed instead. */
+export const CANCEL_TIMEOUT_MILLIS = 5_000
+
 /** Defaults of `createPool({ implicitPipelining: true })`. */
 export const IMPLICIT_PIPELINING_DEFAULTS = {
   /** Most statements in flight on one connection at once. */

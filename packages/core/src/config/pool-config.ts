@@ -2,6 +2,7 @@ import type { Dialect, QueryResult } from '../dialect.js'
 import { ConfigError } from '../errors/config-error.js'
 import { systemClock, type Clock } from '../util/clock.js'
 import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
+import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig } from './breaker-config.js'
 import { DEFAULTS } from './defaults.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from './routing-config.js'
@@ -86,6 +87,19 @@ export interface PoolOptions {
    * closed and counted as a failed connect. Defaults to none.
    */
   onConnect?: (connection: NewConnection) => void | Promise<void>
+  /**
+   * The circuit breaker of each node (the primary, each replica): `false`
+   * turns it off, an object tunes it (see docs/resilience.md). Defaults to on,
+   * with `BREAKER_DEFAULTS`.
+   */
+  breaker?: false | BreakerOptions
+  /**
+   * Let the process exit while the pool only holds idle connections (pg-pool's
+   * option): idle sockets and the engine's background timers keep nothing
+   * alive; a lent connection, a waiting acquire and a running statement still
+   * do. Defaults to false: an open pool keeps the process alive until `close()`.
+   */
+  allowExitOnIdle?: boolean
   /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -119,6 +133,9 @@ export interface ResolvedPoolConfig {
   readonly routing: ResolvedRoutingConfig
   readonly implicitPipelining: ResolvedImplicitPipelining | undefined
   readonly onConnect: ((connection: NewConnection) => void | Promise<void>) | undefined
+  /** Undefined when the breaker is off. */
+  readonly breaker: ResolvedBreakerConfig | undefined
+  readonly allowExitOnIdle: boolean
   readonly log: LogConfig
   readonly clock: Clock
 }
@@ -129,7 +146,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -166,6 +183,8 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
   const resetOnRelease = oneOf('resetOnRelease', options.resetOnRelease ?? DEFAULTS.resetOnRelease, RESET_MODES)
   const preWarm = options.preWarm ?? DEFAULTS.preWarm
   if (typeof preWarm !== 'boolean') throw new ConfigError('preWarm', preWarm, 'must be a boolean')
+  const allowExitOnIdle = options.allowExitOnIdle ?? false
+  if (typeof allowExitOnIdle !== 'boolean') throw new ConfigError('allowExitOnIdle', allowExitOnIdle, 'must be a boolean')
 
   const createRetryInitialMillis = millis('createRetryInitialMillis', options.createRetryInitialMillis ?? DEFAULTS.createRetryInitialMillis, 1)
   const createRetryMaxMillis = millis('createRetryMaxMillis', options.createRetryMaxMillis ?? DEFAULTS.createRetryMaxMillis, 1)
@@ -204,6 +223,8 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     routing: resolveRoutingConfig(options.routing),
     implicitPipelining: resolveImplicitPipelining(options.implicitPipelining),
     onConnect: checkOnConnect(options.onConnect),
+    breaker: resolveBreakerConfig(options.breaker),
+    allowExitOnIdle,
     log: checkLog(options.log ?? ['warn', 'error']),
     clock: options.clock ?? systemClock,
   })

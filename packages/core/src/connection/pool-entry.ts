@@ -73,6 +73,20 @@ export class PoolEntry<Raw = unknown> {
     return result
   }
 
+  /**
+   * Keeps the command slot taken until `work` settles (a timed-out statement
+   * being cancelled): later commands wait for it, and the connection counts
+   * as busy. `work` must not reject.
+   */
+  hold(work: Promise<void>): void {
+    this.#pending++
+    const done = work.finally(() => this.#pending--)
+    this.#last = this.#last.then(
+      () => done,
+      () => done,
+    )
+  }
+
   /** Resolves once every queued command has settled. */
   drained(): Promise<void> {
     return this.#last.then(ignore, ignore)

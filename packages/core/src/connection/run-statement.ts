@@ -3,7 +3,9 @@ import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { PoolCounters } from '../metrics/pool-counters.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 import type { Clock } from '../util/clock.js'
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js'
 import { withTimeout } from '../util/with-timeout.js'
+import { cancelAfterTimeout } from './cancel-after-timeout.js'
 import type { PoolEntry } from './pool-entry.js'
 
 /** What the statement rule needs of the pool a connection belongs to. */
@@ -11,6 +13,8 @@ export interface StatementHost {
   readonly dialect: Dialect<any>
   readonly clock: Clock
   readonly counters: PoolCounters
+  /** The node's circuit breaker, told of every statement's outcome; undefined when it is off. */
+  readonly breaker?: CircuitBreaker | undefined
 }
 
 /** `run`: one statement after those before it; `pipelined`: sent while others are still in flight (implicit pipelining). */
@@ -23,7 +27,10 @@ export type RunMode = 'run' | 'pipelined'
  * marks the connection broken (it is closed when given back; a timed-out
  * statement may still be running there), and BEGIN/COMMIT/ROLLBACK are
  * tracked for drivers that cannot tell the transaction state themselves.
- * A user's SQL error changes nothing but the error count.
+ * A user's SQL error changes nothing but the error count. The node's
+ * breaker counts the outcome (a transport failure, or an answer). A plain
+ * statement that timed out is cancelled on the server where the dialect can
+ * (the connection is kept if it then ends).
  */
 export async function runStatement(
   host: StatementHost,
@@ -36,15 +43,21 @@ export async function runStatement(
 ): Promise<QueryResult> {
   const { dialect, clock, counters } = host
   const started = clock.now()
+  let running: Promise<QueryResult> | undefined
   try {
-    const running = mode === 'run' ? dialect.run(entry.raw, sql, params, options) : dialect.runPipelined!(entry.raw, sql, params, options)
+    running = mode === 'run' ? dialect.run(entry.raw, sql, params, options) : dialect.runPipelined!(entry.raw, sql, params, options)
     const result = timeoutMillis > 0 ? await withStatementTimeout(running, timeoutMillis, clock, entry.id) : await running
-    counters.queryTime.record(clock.now() - started)
+    // the one clock reading serves the timing and the breaker's window
+    const ended = clock.now()
+    counters.queryTime.record(ended - started)
+    host.breaker?.recordSuccess(ended)
     trackTransaction(entry, sql, true)
     return result
   } catch (error) {
-    counters.queryTime.record(clock.now() - started)
-    if (!noteStatementFailure(host, entry, error)) trackTransaction(entry, sql, false)
+    const ended = clock.now()
+    counters.queryTime.record(ended - started)
+    // a pipelined statement is not cancelled: the cancel could stop another one in flight on the connection
+    if (!noteStatementFailure(host, entry, error, ended, mode === 'run' ? running : undefined)) trackTransaction(entry, sql, false)
     throw error
   }
 }
@@ -55,14 +68,25 @@ export function withStatementTimeout<T>(running: Promise<T>, timeoutMillis: numb
 }
 
 /**
- * Counts a failed statement and, when the connection cannot be trusted after
- * it (a fatal error, or a timeout with the statement maybe still running),
- * marks it broken. Returns whether it did.
+ * Counts a failed statement and tells the breaker. When the connection
+ * cannot be trusted after it (a fatal error, or a timeout with the statement
+ * maybe still running) it marks it broken, or, for a timed-out `running`
+ * statement the dialect can cancel, cancels it and keeps the connection busy
+ * until that is settled. Returns whether the failure was the transport's
+ * (not the statement's own).
  */
-export function noteStatementFailure(host: StatementHost, entry: PoolEntry, error: unknown): boolean {
+export function noteStatementFailure(host: StatementHost, entry: PoolEntry, error: unknown, now = host.clock.now(), running?: Promise<unknown>): boolean {
   host.counters.queryErrors++
-  if (!(error instanceof QueryTimeoutError) && !host.dialect.isFatal(error)) return false
-  entry.markBroken(error instanceof Error ? error : new Error(String(error)))
+  const timedOut = error instanceof QueryTimeoutError
+  if (!timedOut && !host.dialect.isFatal(error)) {
+    // the node answered: a user's SQL error says nothing against it
+    host.breaker?.recordSuccess(now)
+    return false
+  }
+  const failure = error instanceof Error ? error : new Error(String(error))
+  host.breaker?.recordFailure(failure, now)
+  if (timedOut && running !== undefined && host.dialect.cancel) cancelAfterTimeout(host, entry, running)
+  else entry.markBroken(failure)
   return true
 }
 

@@ -1,3 +1,5 @@
+import type { BreakerStats } from '../resilience/breaker-stats.js'
+
 /**
  * What `pool.stats()` returns: the shape of the Kailash guide's statistics,
  * in camelCase, with every number measured.
@@ -61,6 +63,8 @@ export interface PoolStats {
     readonly hitRate: number
     readonly evictions: number
   }
+  /** The primary's circuit breaker (each replica's is in `routingStats()`); undefined when `breaker: false`. */
+  readonly breaker: BreakerStats | undefined
   readonly workflows: {
     readonly active: number
     readonly completed: number

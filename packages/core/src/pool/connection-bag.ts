@@ -23,6 +23,8 @@ export interface BagHost {
   retire(entry: PoolEntry, reason: RetireReason): void
   /** What an acquire that waited `waitedMillis` in vain rejects with. */
   timeoutError(waitedMillis: number): Error
+  /** With `allowExitOnIdle`: an idle connection's socket stops keeping the process alive, a lent one keeps it alive again. */
+  readonly keepProcessAlive?: ((raw: unknown, keep: boolean) => void) | undefined
 }
 
 /**
@@ -147,6 +149,7 @@ export class ConnectionBag {
     const waiter = this.#waiters.shift()
     if (!waiter) {
       this.#idle.push(entry)
+      this.#host.keepProcessAlive?.(entry.raw, false)
       return
     }
     this.#serve(waiter, entry, now)
@@ -191,6 +194,7 @@ export class ConnectionBag {
   #lend(entry: PoolEntry, now: number | undefined, waitedMillis: number, scope: WorkflowScope | undefined, stack: string | undefined): Lease {
     const host = this.#host
     entry.state = 'in-use'
+    host.keepProcessAlive?.(entry.raw, true)
     // leak detection needs the real time; otherwise the connection's return time stands in for it
     const acquiredAt = now ?? (stack === undefined ? entry.idleSince : host.clock.now())
     const lease = new Lease(host.leaseHost, entry, acquiredAt, scope, stack)

@@ -1,14 +1,16 @@
-import { LIFETIME_JITTER } from '../config/defaults.js'
+import { LIFETIME_JITTER, PERMANENT_ERROR_RETRY_MILLIS } from '../config/defaults.js'
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import { adjustHealth, HEALTH } from '../connection/health-score.js'
 import type { Lease } from '../connection/lease.js'
 import { PoolEntry } from '../connection/pool-entry.js'
 import type { Dialect } from '../dialect.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
+import { PermanentConnectError } from '../errors/permanent-connect-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { ResetTimeoutError } from '../errors/reset-timeout-error.js'
 import type { RetireReason } from '../housekeeping/housekeeper.js'
 import type { PoolCounters } from '../metrics/pool-counters.js'
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import type { TypedEmitter } from '../util/typed-emitter.js'
@@ -24,6 +26,8 @@ export interface LifecycleHost {
   readonly counters: PoolCounters
   readonly events: TypedEmitter<PoolEvents>
   readonly bag: ConnectionBag
+  /** The node's breaker: told of every connect's outcome; while open, nothing is opened. */
+  readonly breaker: CircuitBreaker | undefined
   started(): boolean
   closed(): boolean
 }
@@ -42,6 +46,8 @@ export class ConnectionLifecycle {
   readonly #closing = new Set<Promise<void>>()
   #sequence = 0
   #lastCreateError: Error | undefined
+  /** Set while the last connect failed in a way retrying cannot fix. */
+  #permanent: PermanentConnectError | undefined
   #createFailures = 0
   #retryAt = 0
   #retryTimer: TimerHandle | undefined
@@ -72,13 +78,17 @@ export class ConnectionLifecycle {
   replenish(): void {
     const { bag, config, clock } = this.#host
     if (this.#host.closed() || !this.#host.started()) return
+    // an open breaker spares the node: only its probe connects
+    if (this.#host.breaker?.state === 'open') return
     const open = bag.total + this.#creating.size
     const forWaiters = bag.waiting - this.#creating.size
     const forMin = config.min - open
     let wanted = Math.min(Math.max(forWaiters, forMin), config.max - open)
     if (wanted <= 0) return
     const now = clock.now()
-    if (now < this.#retryAt) {
+    // after a permanent error a new acquire still tries once at once; refilling `min` waits the long back-off
+    const retryNow = this.#permanent !== undefined && bag.waiting > 0 && this.#creating.size === 0
+    if (now < this.#retryAt && !retryNow) {
       // a retry someone waits on keeps the process alive; refilling `min` alone does not
       this.#retryTimer ??= clock.setTimeout(
         () => {
@@ -115,12 +125,12 @@ export class ConnectionLifecycle {
       if (this.#host.closed()) throw new PoolClosedError(config.name, 'get ready')
       if (this.#creating.size === 0) {
         // in back-off after a failure: report it rather than wait blindly
-        if (this.#lastCreateError) throw this.#lastCreateError
+        if (this.#lastCreateError) throw this.#permanent ?? this.#lastCreateError
         this.dispatch()
         if (this.#creating.size === 0) return
       }
       await Promise.race(this.#creating)
-      if (this.#lastCreateError) throw this.#lastCreateError
+      if (this.#lastCreateError) throw this.#permanent ?? this.#lastCreateError
     }
   }
 
@@ -143,10 +153,29 @@ export class ConnectionLifecycle {
     return this.#dialect.inTransaction?.(entry.raw) ?? entry.transactionByKeywords
   }
 
-  /** Pings an idle connection while it is reserved, so no borrower can receive it meanwhile. */
-  async checkHealth(entry: PoolEntry): Promise<void> {
+  /**
+   * The breaker's half-open probe: pings the most recently used idle
+   * connection, or a new one (opened now, whatever the back-off) when none is
+   * idle. Resolves whether the node answered; with no room to open one, the
+   * trial calls will tell.
+   */
+  async probe(): Promise<boolean> {
+    const { bag, config } = this.#host
+    let entry = bag.idleEntries().at(-1)
+    if (entry === undefined) {
+      if (bag.total + this.#creating.size >= config.max) return true
+      await this.#open()
+      entry = bag.idleEntries().at(-1)
+      if (entry === undefined) return false
+    }
+    return this.checkHealth(entry)
+  }
+
+  /** Pings an idle connection while it is reserved, so no borrower can receive it meanwhile; resolves whether it answered. */
+  async checkHealth(entry: PoolEntry): Promise<boolean> {
     const { bag, config, clock, log } = this.#host
-    if (!bag.reserve(entry)) return
+    if (!bag.reserve(entry)) return true
+    let answered = true
     const { healthCheckQuery, healthCheckTimeoutMillis, healthCheckSlowMillis } = config
     const started = clock.now()
     try {
@@ -166,12 +195,14 @@ export class ConnectionLifecycle {
       if (error instanceof HealthCheckTimeoutError || this.#dialect.isFatal(error)) entry.markBroken(err)
       else entry.health = adjustHealth(entry.health, HEALTH.checkFailed)
       log('warn', `health check of ${entry.id} failed: ${err.message} (health ${entry.health})`)
+      answered = false
     }
-    if (entry.state !== 'reserved') return
-    if (this.#host.closed()) return this.retire(entry, 'pool-closed')
-    if (entry.brokenBy) return this.retire(entry, 'broken')
-    if (entry.health < config.healthThreshold) return this.retire(entry, 'health')
-    bag.makeIdle(entry, clock.now())
+    if (entry.state !== 'reserved') return answered
+    if (this.#host.closed()) this.retire(entry, 'pool-closed')
+    else if (entry.brokenBy) this.retire(entry, 'broken')
+    else if (entry.health < config.healthThreshold) this.retire(entry, 'health')
+    else bag.makeIdle(entry, clock.now())
+    return answered
   }
 
   /** A connection failed outside any statement (server restart, killed backend). */
@@ -233,10 +264,17 @@ export class ConnectionLifecycle {
     } catch (error) {
       connecting = Promise.reject(error)
     }
-    if (this.#host.config.onConnect) connecting = connecting.then((raw) => this.#setUp(raw))
+    // a failing onConnect is the application's set-up, not the node's failure (unless it broke the connection)
+    let connected = false
+    if (this.#host.config.onConnect) {
+      connecting = connecting.then((raw) => {
+        connected = true
+        return this.#setUp(raw)
+      })
+    }
     const done = connecting.then(
       (raw) => this.#opened(raw),
-      (error: unknown) => this.#openFailed(error),
+      (error: unknown) => this.#openFailed(error, !connected),
     )
     const tracked = done.finally(() => {
       this.#creating.delete(tracked)
@@ -252,11 +290,13 @@ export class ConnectionLifecycle {
     this.#createFailures = 0
     this.#retryAt = 0
     this.#lastCreateError = undefined
+    this.#permanent = undefined
+    const now = clock.now()
+    this.#host.breaker?.recordSuccess(now)
     if (this.#host.closed()) {
       this.#track(this.#dialect.close(raw))
       return
     }
-    const now = clock.now()
     const lifetime = config.maxLifetimeMillis
     const expiresAt = lifetime > 0 ? now + lifetime - Math.random() * lifetime * LIFETIME_JITTER : Number.POSITIVE_INFINITY
     const entry = new PoolEntry(`conn-${++this.#sequence}`, raw, now, expiresAt)
@@ -286,12 +326,22 @@ export class ConnectionLifecycle {
     }
   }
 
-  #openFailed(error: unknown): void {
+  /** `connecting`: the connect itself failed (not `onConnect` after it). */
+  #openFailed(error: unknown, connecting: boolean): void {
     const { config, clock, counters, log, events } = this.#host
     const err = asError(error)
     counters.failedCreates++
     this.#lastCreateError = err
     const now = clock.now()
+    if (connecting || this.#dialect.isFatal(error)) this.#host.breaker?.recordFailure(err, now)
+    const reason = connecting ? (this.#dialect.classifyConnectError?.(error) ?? 'transient') : 'transient'
+    if (reason !== 'transient') return this.#failedPermanently(new PermanentConnectError(config.name, this.#dialect.description, reason, err), now)
+    if (this.#permanent !== undefined) {
+      // the cause changed (the server now refuses, say): back to the ordinary back-off
+      this.#permanent = undefined
+      this.#retryAt = 0
+      this.#createFailures = 0
+    }
     // connects that fail together (a burst at start) count as one failed round
     if (now >= this.#retryAt) {
       this.#createFailures++
@@ -300,6 +350,21 @@ export class ConnectionLifecycle {
       log('warn', `could not open a connection to ${this.#dialect.description}: ${err.message}; retrying in ${Math.round(delay)}ms`)
     }
     events.emit('error', err, undefined)
+  }
+
+  /**
+   * A connect failed in a way retrying cannot fix: every waiting acquire gets
+   * the error now, and the pool retries by itself only after a long pause
+   * (a new acquire still tries once).
+   */
+  #failedPermanently(failure: PermanentConnectError, now: number): void {
+    const { bag, config, log, events } = this.#host
+    this.#permanent = failure
+    this.#createFailures++
+    this.#retryAt = now + Math.max(config.createRetryMaxMillis, PERMANENT_ERROR_RETRY_MILLIS)
+    log('error', failure.message)
+    bag.rejectWaiters(() => failure)
+    events.emit('error', failure.cause as Error, undefined)
   }
 
   /** Waits for the borrower's last commands, then rolls back (or fully resets) before anyone else gets it. */

@@ -8,6 +8,8 @@ import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
+import type { BreakerTransition } from '../resilience/breaker-stats.js'
+import { CircuitBreaker } from '../resilience/circuit-breaker.js'
 import type { Clock } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import { TypedEmitter } from '../util/typed-emitter.js'
@@ -38,6 +40,10 @@ export class ConnectionPool {
   readonly events: TypedEmitter<PoolEvents>
   /** What explicit and implicit pipelines reach of this pool. */
   readonly pipelineHost: ImplicitPipelinerHost
+  /** This node's circuit breaker; undefined when `breaker: false`. */
+  readonly breaker: CircuitBreaker | undefined
+  /** Leases lent while the breaker was half-open: each holds one of its permits until given back. */
+  readonly #permitted = new Set<Lease>()
   readonly #bag: ConnectionBag
   readonly #lifecycle: ConnectionLifecycle
   readonly #housekeeper: Housekeeper
@@ -57,13 +63,25 @@ export class ConnectionPool {
     this.log = log
     this.#workflows = workflows
     this.events = new TypedEmitter((event, error) => log('error', `a '${event}' listener threw`, { error }))
+    this.breaker =
+      config.breaker &&
+      new CircuitBreaker(config.breaker, {
+        node: config.name,
+        clock: config.clock,
+        probe: () => this.#lifecycle.probe().catch(() => false),
+        transitioned: (transition) => this.#breakerTransitioned(transition),
+      })
     const leaseHost: LeaseHost = {
       name: config.name,
       dialect: config.dialect,
       clock: config.clock,
       counters: this.counters,
+      breaker: this.breaker,
       queryTimeoutMillis: config.queryTimeoutMillis,
-      giveBack: (lease, destroy) => this.#lifecycle.giveBack(lease, destroy),
+      giveBack: (lease, destroy) => {
+        if (this.#permitted.size > 0 && this.#permitted.delete(lease)) this.breaker?.releasePermit()
+        this.#lifecycle.giveBack(lease, destroy)
+      },
       inTransaction: (entry) => this.#lifecycle.inTransaction(entry),
     }
     this.#bag = new ConnectionBag({
@@ -74,7 +92,8 @@ export class ConnectionPool {
       events: this.events,
       leaseHost,
       retire: (entry, reason) => this.#lifecycle.retire(entry, reason),
-      timeoutError: (waited) => new PoolTimeoutError(config.name, waited, this.#bag.snapshot(config.max), this.#lifecycle.lastCreateError),
+      timeoutError: (waited) => new PoolTimeoutError(config.name, waited, this.#bag.snapshot(config.max), this.#lifecycle.lastCreateError, config.dialect.description),
+      keepProcessAlive: config.allowExitOnIdle ? keepProcessAliveOf(config.dialect) : undefined,
     })
     this.#lifecycle = new ConnectionLifecycle({
       config,
@@ -83,6 +102,7 @@ export class ConnectionPool {
       counters: this.counters,
       events: this.events,
       bag: this.#bag,
+      breaker: this.breaker,
       started: () => this.#started,
       closed: () => this.#closed,
     })
@@ -104,6 +124,7 @@ export class ConnectionPool {
       dialect: config.dialect,
       clock: config.clock,
       counters: this.counters,
+      breaker: this.breaker,
       queryTimeoutMillis: config.queryTimeoutMillis,
       maxConnections: config.max,
       log,
@@ -134,6 +155,27 @@ export class ConnectionPool {
    */
   acquireLease(workflowId?: string): Promise<Lease> {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.name, 'acquire'))
+    const breaker = this.breaker
+    if (breaker !== undefined && breaker.state !== 'closed') {
+      if (!breaker.admit()) return Promise.reject(breaker.rejection())
+      return this.#borrowOnTrial(breaker, workflowId)
+    }
+    return this.#borrow(workflowId)
+  }
+
+  /** Borrows while the breaker is half-open, holding one of its permits until the lease comes back. */
+  async #borrowOnTrial(breaker: CircuitBreaker, workflowId: string | undefined): Promise<Lease> {
+    try {
+      const lease = await this.#borrow(workflowId)
+      this.#permitted.add(lease)
+      return lease
+    } catch (error) {
+      breaker.releasePermit()
+      throw error
+    }
+  }
+
+  #borrow(workflowId: string | undefined): Promise<Lease> {
     if (!this.#started) this.#start()
     let scope
     try {
@@ -159,7 +201,8 @@ export class ConnectionPool {
    * worked out twice).
    */
   async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions, classified?: StatementKind): Promise<QueryResult<R>> {
-    const pipelined = this.#pipeliner?.run(sql, params, options, classified)
+    // a busy connection of a node whose breaker is not closed takes no more statements
+    const pipelined = this.breaker === undefined || this.breaker.state === 'closed' ? this.#pipeliner?.run(sql, params, options, classified) : undefined
     if (pipelined) return (await pipelined) as QueryResult<R>
     const lease = await this.acquireLease()
     try {
@@ -209,6 +252,7 @@ export class ConnectionPool {
       queries: { executed, errors: c.queryErrors, errorRate: executed === 0 ? 0 : c.queryErrors / executed },
       connections: { created: c.created, recycled: c.recycled, failed: c.failedCreates, acquireTimeouts: c.acquireTimeouts },
       statements: this.#statementStats(),
+      breaker: this.breaker?.stats(),
     }
   }
 
@@ -230,9 +274,23 @@ export class ConnectionPool {
   async #shutDown(): Promise<void> {
     this.#closed = true
     this.#housekeeper.stop()
+    this.breaker?.stop()
     this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
     await this.#lifecycle.shutDown()
     await this.dialect.end?.()
+  }
+
+  /**
+   * Closing refills the pool. Opening leaves the acquires already waiting to
+   * their own timeout (a `PoolTimeoutError` that says why the database is
+   * unreachable); only new calls fail at once. Every change is logged and emitted.
+   */
+  #breakerTransitioned(transition: BreakerTransition): void {
+    const { from, to, reason, lastError } = transition
+    const why = lastError ? `; last failure: ${lastError.message}` : ''
+    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`)
+    if (to === 'closed') this.#lifecycle.dispatch()
+    this.events.emit('breaker', transition)
   }
 
   #statementStats(): PoolStats['statements'] {
@@ -256,4 +314,9 @@ export class ConnectionPool {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000
+}
+
+/** How the bag tells the dialect whether an idle connection may let the process exit (`allowExitOnIdle`). */
+function keepProcessAliveOf(dialect: Dialect<any>): ((raw: unknown, keep: boolean) => void) | undefined {
+  return dialect.keepProcessAlive && ((raw, keep) => dialect.keepProcessAlive!(raw, keep))
 }

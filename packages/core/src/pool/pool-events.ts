@@ -1,4 +1,5 @@
 import type { RetireReason } from '../housekeeping/housekeeper.js'
+import type { BreakerTransition } from '../resilience/breaker-stats.js'
 
 /** Events a pool emits, in pg-pool's vocabulary. */
 export interface PoolEvents extends Record<string, unknown[]> {
@@ -16,4 +17,6 @@ export interface PoolEvents extends Record<string, unknown[]> {
    * Nothing is thrown; listening is optional.
    */
   error: [error: Error, connectionId: string | undefined]
+  /** A node's circuit breaker changed state (the primary's, or a replica's: `transition.node` says which). */
+  breaker: [transition: BreakerTransition]
 }

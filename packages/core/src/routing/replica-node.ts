@@ -36,6 +36,11 @@ export class ReplicaNode {
     return this.replayed
   }
 
+  /** Reads may go here: its checks pass and its breaker is not open (half-open, it takes the trial calls). */
+  get inRotation(): boolean {
+    return this.healthy && this.pool.breaker?.state !== 'open'
+  }
+
   takeOut(reason: string): void {
     this.healthy = false
     this.reason = reason

@@ -2,7 +2,10 @@ import type { ResolvedRoutingConfig } from '../config/routing-config.js'
 import type { Lease } from '../connection/lease.js'
 import type { ExecuteOptions, Params, PoolConnection } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import { CircuitOpenError } from '../errors/circuit-open-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
+import { QueryTimeoutError } from '../errors/query-timeout-error.js'
+import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
@@ -20,12 +23,15 @@ export interface RoutingStats {
   readonly replicas: ReadonlyArray<{
     readonly name: string
     readonly database: string
+    /** In the read rotation: its checks pass and its breaker is not open. */
     readonly healthy: boolean
     readonly reason: string | undefined
     readonly lagMillis: number | undefined
     readonly reads: number
     readonly totalConnections: number
     readonly activeConnections: number
+    /** The replica's circuit breaker; undefined when `breaker: false`. */
+    readonly breaker: BreakerStats | undefined
   }>
 }
 
@@ -133,7 +139,7 @@ export class Router {
 
   /** A connection of a healthy replica; undefined when none is healthy. */
   replicaLease(): Promise<Lease> | undefined {
-    return this.#replicas.find((r) => r.healthy)?.pool.acquireLease()
+    return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
   }
 
   /** After a transaction committed on `lease`: records the write for the current scope's reads. */
@@ -162,12 +168,13 @@ export class Router {
         return {
           name: replica.name,
           database: replica.pool.dialect.description,
-          healthy: replica.healthy,
-          reason: replica.reason,
+          healthy: replica.inRotation,
+          reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
           lagMillis: replica.lagMillis,
           reads: replica.reads,
           totalConnections: counts.total,
           activeConnections: counts.active,
+          breaker: replica.pool.breaker?.stats(),
         }
       }),
     }
@@ -182,10 +189,13 @@ export class Router {
         this.#readsToReplicas++
         return result
       } catch (error) {
-        if (!(error instanceof PoolTimeoutError) && !replica.pool.dialect.isFatal(error)) throw error
+        if (!replicaFailed(replica, error)) throw error
         // the replica failed, not the statement: a read is safe to run again on the primary
-        replica.takeOut(errorMessage(error))
-        this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+        if (!(error instanceof CircuitOpenError)) {
+          // an open breaker already keeps it out of the rotation
+          replica.takeOut(errorMessage(error))
+          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+        }
         this.#fallbacks++
       }
     }
@@ -195,7 +205,7 @@ export class Router {
 
   /** A replica for a read in `scope`, or undefined for the primary. */
   async #pick(scope: ConsistencyScope | undefined): Promise<ReplicaNode | undefined> {
-    const healthy = this.#replicas.filter((replica) => replica.healthy)
+    const healthy = this.#replicas.filter((replica) => replica.inRotation)
     if (healthy.length === 0) return undefined
     if (!scope || scope.wroteAt === undefined || this.#config.readYourWrites === 'off') return this.#choose(healthy)
     const written = scope.writePosition
@@ -247,6 +257,11 @@ export class Router {
       'background',
     )
   }
+}
+
+/** The replica, not the statement, failed: unreachable, timed out, broken, or its breaker open. */
+function replicaFailed(replica: ReplicaNode, error: unknown): boolean {
+  return error instanceof PoolTimeoutError || error instanceof QueryTimeoutError || error instanceof CircuitOpenError || replica.pool.dialect.isFatal(error)
 }
 
 function errorMessage(error: unknown): string {

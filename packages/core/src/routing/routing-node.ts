@@ -1,6 +1,7 @@
 import type { Lease } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js'
 
 /**
  * A pool as routing sees it: the primary's, or one replica's. The engine's
@@ -10,6 +11,8 @@ import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
 export interface RoutingNode {
   readonly name: string
   readonly dialect: Dialect<any>
+  /** The node's circuit breaker (undefined when off): an open one takes a replica out of the read rotation. */
+  readonly breaker: CircuitBreaker | undefined
   /**
    * Runs one statement on a connection borrowed for it alone (pipelined where
    * the node pipelines). `classified`: the classifier's word on it, so the

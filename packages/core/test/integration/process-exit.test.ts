@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { MYSQL_URL, PG_URL } from '../support/databases.js'
 
-function runFixture(name: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runFixture(name: string, args: string[] = [], timeout = 20_000): Promise<{ code: number | null; stdout: string; stderr: string; killed: boolean }> {
   const fixture = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', fixture, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+    execFile(process.execPath, ['--import', 'tsx', fixture, ...args], { timeout }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, killed: error?.killed === true })
     })
   })
 }
@@ -34,4 +35,19 @@ describe('timers and the process', () => {
     expect(stdout.trim()).toBe('[{"one":1},{"two":2}]')
     expect(code).toBe(0)
   }, 30_000)
+
+  for (const [kind, url] of [['postgres', PG_URL], ['mysql', MYSQL_URL]] as const) {
+    it(`allowExitOnIdle: a ${kind} pool holding idle connections, never closed, lets the script end`, async () => {
+      const { code, stdout, killed } = await runFixture('idle-sockets.ts', [url, 'allow'])
+      expect(killed, 'the idle sockets kept the process alive').toBe(false)
+      expect(JSON.parse(stdout.trim())).toEqual({ rows: [{ one: 1 }], open: 2 })
+      expect(code).toBe(0)
+    }, 30_000)
+
+    it(`without allowExitOnIdle a ${kind} pool that is never closed keeps the script running`, async () => {
+      const { stdout, killed } = await runFixture('idle-sockets.ts', [url, 'keep'], 6_000)
+      expect(stdout.trim()).toBe('{"rows":[{"one":1}],"open":2}')
+      expect(killed).toBe(true)
+    }, 30_000)
+  }
 })

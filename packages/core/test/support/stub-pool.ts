@@ -10,7 +10,11 @@ export interface StubPool {
   logs: Array<{ level: string; message: string }>
 }
 
-/** A pool over the stub dialect with a manual clock and captured logs. */
+/**
+ * A pool over the stub dialect with a manual clock and captured logs. Its
+ * circuit breaker is off unless `options.breaker` turns it on: the suites of
+ * other features provoke failures that would otherwise open it.
+ */
 export function stubPool(options: Partial<PoolOptions> = {}): StubPool {
   const dialect = new StubDialect()
   const clock = new ManualClock()
@@ -21,6 +25,7 @@ export function stubPool(options: Partial<PoolOptions> = {}): StubPool {
     min: 0,
     max: 3,
     log: (level, message) => logs.push({ level, message }),
+    breaker: false,
     ...options,
   })
   return { pool, dialect, clock, logs }

@@ -35,6 +35,7 @@
 import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { classifyStatement } from '../../sql/classify-statement.js'
 import { leadingKeywords } from '../../sql/leading-keywords.js'
 import { transactionEffect } from '../../sql/transaction-effect.js'
@@ -44,7 +45,7 @@ import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfi
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
 import { runSqliteBatch } from './better-sqlite3-batch.js'
-import { isSqliteFatalError, NOT_OPEN } from './better-sqlite3-fatal-error.js'
+import { classifySqliteConnectError, isSqliteFatalError, NOT_OPEN } from './better-sqlite3-fatal-error.js'
 import { execute } from './better-sqlite3-result.js'
 import { SqliteStreams, streamSqliteRows } from './better-sqlite3-stream.js'
 import { type WriteLock, releaseWriteLock, retainWriteLock } from './better-sqlite3-write-lock.js'
@@ -143,6 +144,10 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
 
   isFatal(error: unknown): boolean {
     return isSqliteFatalError(error)
+  }
+
+  classifyConnectError(error: unknown): PermanentConnectReason | 'transient' {
+    return classifySqliteConnectError(error)
   }
 
   /** better-sqlite3 has no background I/O and emits no events: an idle handle cannot fail. */

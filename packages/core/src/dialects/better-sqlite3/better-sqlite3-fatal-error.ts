@@ -1,3 +1,5 @@
+import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
+
 // the driver's own message for a closed handle; reused for a lock wait cut short by close()
 export const NOT_OPEN = 'The database connection is not open'
 // errors after which the handle (or its file) cannot be trusted: a fresh handle either
@@ -9,4 +11,18 @@ export function isSqliteFatalError(error: unknown): boolean {
   if (!(error instanceof Error)) return false
   const code = (error as { code?: unknown }).code
   return (typeof code === 'string' && FATAL_CODE.test(code)) || error.message === NOT_OPEN
+}
+
+/**
+ * Why opening a SQLite database can never succeed as configured, or
+ * `'transient'`: a file that cannot be opened or created (missing
+ * directory, `fileMustExist` on a missing file, no permission) or that is
+ * not a database. SQLITE_BUSY and the like are transient.
+ */
+export function classifySqliteConnectError(error: unknown): PermanentConnectReason | 'transient' {
+  if (!(error instanceof Error)) return 'transient'
+  const code = (error as { code?: unknown }).code
+  if (code === 'SQLITE_NOTADB') return 'configuration'
+  if (code === 'SQLITE_CANTOPEN' || /directory does not exist|unable to open database file/i.test(error.message)) return 'unknown-database'
+  return 'transient'
 }

@@ -25,6 +25,12 @@ export interface MysqlDialectConfig {
   readonly ssl?: boolean | string | Mysql2SslOptions
   /** How long opening one connection (TCP, TLS and authentication) may take. Defaults to 10000. */
   readonly connectTimeoutMillis?: number
+  /**
+   * The server stops any statement of the session that runs longer (MariaDB's
+   * `max_statement_time`; on MySQL `max_execution_time`, which covers SELECT
+   * only), set on each new connection. Defaults to the server's setting.
+   */
+  readonly statementTimeoutMillis?: number
   /** How mysql2 converts dates: `'local'`, `'Z'` or `'+HH:MM'`. Defaults to mysql2's `'local'`. */
   readonly timezone?: string
   /** The connection collation, e.g. `'utf8mb4_unicode_ci'`. Defaults to mysql2's. */
@@ -63,6 +69,7 @@ export interface ResolvedMysqlConfig {
   readonly database: string | undefined
   readonly ssl: string | Mysql2SslOptions | undefined
   readonly connectTimeoutMillis: number
+  readonly statementTimeoutMillis: number | undefined
   readonly timezone: string | undefined
   readonly charset: string | undefined
   readonly dateStrings: boolean | ReadonlyArray<'TIMESTAMP' | 'DATETIME' | 'DATE'> | undefined
@@ -84,7 +91,7 @@ export const DEFAULT_STATEMENT_CACHE_SIZE = 100
 
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'connectionString', 'host', 'port', 'user', 'password', 'database', 'ssl', 'connectTimeoutMillis',
-  'timezone', 'charset', 'dateStrings', 'supportBigNumbers', 'bigNumberStrings', 'typeCast', 'driver',
+  'statementTimeoutMillis', 'timezone', 'charset', 'dateStrings', 'supportBigNumbers', 'bigNumberStrings', 'typeCast', 'driver',
   'statementCacheSize', 'prepare',
 ])
 const PART_KEYS = ['host', 'port', 'user', 'password', 'database'] as const
@@ -115,6 +122,7 @@ export function resolveMysqlConfig(input: unknown): ResolvedMysqlConfig {
     database: endpoint.database,
     ssl: resolveSsl(options.ssl),
     connectTimeoutMillis: optionalPositiveInteger(options, 'connectTimeoutMillis') ?? DEFAULT_CONNECT_TIMEOUT_MILLIS,
+    statementTimeoutMillis: optionalPositiveInteger(options, 'statementTimeoutMillis'),
     timezone: optionalTimezone(options.timezone),
     charset: optionalString(options, 'charset', false),
     dateStrings: optionalDateStrings(options.dateStrings),

@@ -1,4 +1,5 @@
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { classifyStatement } from '../../sql/classify-statement.js'
 import { systemClock } from '../../util/clock.js'
 import { loadDriver } from '../../util/load-driver.js'
@@ -11,13 +12,14 @@ import {
   type Mysql2Module,
   type Mysql2QueryCallback,
 } from './mysql2-driver-types.js'
-import { isMysql2FatalError } from './mysql2-fatal-error.js'
+import { classifyMysql2ConnectError, isMysql2FatalError } from './mysql2-fatal-error.js'
 import { gtidReached, lagFromSlaveStatus, REPLAY_POSITION_SQL, WRITE_POSITION_SQL } from './mysql2-replication.js'
 import { toQueryResult } from './mysql2-result.js'
 import { connectionLostError, streamMysql2Rows } from './mysql2-stream.js'
 import { Mysql2SessionState } from './mysql2-session-state.js'
 import { Mysql2StatementCache } from './mysql2-statement-cache.js'
 import { runMysql2Batch } from './mysql2-batch.js'
+import { killQuerySql, setStatementTimeout } from './mysql2-statement-timeout.js'
 
 /** How long `close()` waits for a polite QUIT before it destroys the socket. */
 const CLOSE_TIMEOUT_MILLIS = 2_000
@@ -50,7 +52,34 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
   }
 
   async connect(): Promise<Mysql2Connection> {
-    return this.#open(await this.#loadDriver())
+    const raw = await this.#open(await this.#loadDriver())
+    const timeout = this.#config.statementTimeoutMillis
+    if (timeout === undefined) return raw
+    try {
+      await setStatementTimeout((sql) => this.run(raw, sql, undefined, { prepare: false }), timeout)
+    } catch (error) {
+      await this.close(raw)
+      throw error
+    }
+    return raw
+  }
+
+  /** Stops the statement running on `raw` with `KILL QUERY` from a connection of its own, opened for it and closed after. */
+  async cancel(raw: Mysql2Connection): Promise<void> {
+    const kill = killQuerySql(raw)
+    if (kill === undefined) throw new Error('mysql2 did not report the session id needed to stop its statement')
+    const side = await this.#open(await this.#loadDriver())
+    try {
+      await this.run(side, kill, undefined, { prepare: false })
+    } finally {
+      await this.close(side)
+    }
+  }
+
+  keepProcessAlive(raw: Mysql2Connection, keep: boolean): void {
+    const socket = mysql2Internals(raw).stream
+    if (keep) socket?.ref?.()
+    else socket?.unref?.()
   }
 
   run(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
@@ -147,6 +176,10 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
 
   isFatal(error: unknown): boolean {
     return isMysql2FatalError(error)
+  }
+
+  classifyConnectError(error: unknown): PermanentConnectReason | 'transient' {
+    return classifyMysql2ConnectError(error)
   }
 
   watch(raw: Mysql2Connection, onLost: (error: Error) => void): void {

@@ -127,6 +127,8 @@ export interface Mysql2ConnectionInternals {
   readonly stream?: {
     readonly destroyed: boolean
     destroy(): void
+    ref?(): unknown
+    unref?(): unknown
     once(event: 'close', listener: () => void): unknown
   }
   /** `charsetNumber` is what mysql2 encodes outgoing SQL with. */

@@ -1,13 +1,16 @@
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { classifyStatement } from '../../sql/classify-statement.js'
 import { systemClock, type TimerHandle } from '../../util/clock.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
+import { CANCEL_TIMEOUT_MILLIS } from '../../config/defaults.js'
 import { pgRunBatch } from './pg-batch.js'
+import { sendPgCancel } from './pg-cancel.js'
 import { resolvePostgresConfig, type PostgresDialectConfig, type ResolvedPostgresConfig } from './pg-dialect-config.js'
 import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from './pg-driver-types.js'
-import { isFatalPgError } from './pg-fatal-error.js'
+import { classifyPgConnectError, isFatalPgError } from './pg-fatal-error.js'
 import { pgRunPipelined } from './pg-pipelined-statement.js'
 import { query, transactionStatus } from './pg-query.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
@@ -135,6 +138,24 @@ export class PgDialect implements Dialect<PgClient> {
 
   isFatal(error: unknown): boolean {
     return isFatalPgError(error, 0)
+  }
+
+  classifyConnectError(error: unknown): PermanentConnectReason | 'transient' {
+    return classifyPgConnectError(error)
+  }
+
+  /** Stops the statement running on `raw` with a cancel request (see `pg-cancel.ts`). */
+  cancel(raw: PgClient): Promise<void> {
+    return sendPgCancel(raw, raw.ssl ?? this.#config.ssl, CANCEL_TIMEOUT_MILLIS)
+  }
+
+  keepProcessAlive(raw: PgClient, keep: boolean): void {
+    try {
+      if (keep) raw.ref?.()
+      else raw.unref?.()
+    } catch {
+      // a client whose socket is gone keeps nothing alive anyway
+    }
   }
 
   watch(raw: PgClient, onLost: (error: Error) => void): void {

@@ -54,6 +54,17 @@ export interface PgClient {
   end(): Promise<void>
   on(event: 'error', listener: (error: Error) => void): unknown
   on(event: 'end', listener: () => void): unknown
+  /** Where pg connected (after its defaults and the connection string), for a cancel request. */
+  readonly host?: string
+  readonly port?: number
+  /** The backend's pid and secret key from the handshake (BackendKeyData): what a cancel request names. */
+  readonly processID?: number | null
+  readonly secretKey?: number | null
+  /** The TLS setting pg connected with (from the options or the connection string's sslmode). */
+  readonly ssl?: boolean | object
+  /** Whether the socket keeps the process alive (pg >= 8.8); `unref()` lets it exit while idle. */
+  ref?(): void
+  unref?(): void
   /**
    * The status byte of the last ReadyForQuery message: `'I'` idle, `'T'` in a
    * transaction, `'E'` in a failed transaction, `null` before the first one.

@@ -1,3 +1,6 @@
+import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
+import { classifyNested, permanentSocketReason } from '../connect-error-codes.js'
+
 /**
  * Tells a broken pg connection from an error of the statement: the server's
  * SQLSTATE decides where there is one (never its user-controlled message),
@@ -58,4 +61,32 @@ export function isFatalPgError(error: unknown, depth = 0): boolean {
   // net's happy-eyeballs connect fails with an AggregateError of per-address errors
   if (Array.isArray(errors) && errors.some((inner) => isFatalPgError(inner, depth + 1))) return true
   return depth < 3 && cause !== undefined && isFatalPgError(cause, depth + 1)
+}
+
+/** pg's own words for a TLS set-up that cannot work as configured. */
+const TLS_MESSAGES = new Set(['The server does not support SSL connections', 'There was an error establishing an SSL connection'])
+
+/**
+ * Why a pg connect error can never succeed as configured, or `'transient'`:
+ * SQLSTATE class 28 (password, no pg_hba entry, unknown role) and 42501 (no
+ * CONNECT privilege) are authentication, 3D000 an unknown database; pg's
+ * SASL complaints (no password given), TLS and DNS failures likewise.
+ * Refused, reset, timed out, 53300 (too many connections) and 57P03 (starting
+ * up, shutting down) are transient.
+ */
+export function classifyPgConnectError(error: unknown): PermanentConnectReason | 'transient' {
+  return classifyNested(error, pgPermanentReason)
+}
+
+function pgPermanentReason(error: Record<string, unknown>): PermanentConnectReason | undefined {
+  const { code, severity, message } = error
+  if (typeof severity === 'string' && typeof code === 'string') {
+    if (code.startsWith('28') || code === '42501') return 'authentication'
+    return code === '3D000' ? 'unknown-database' : undefined
+  }
+  if (typeof message === 'string') {
+    if (TLS_MESSAGES.has(message)) return 'tls'
+    if (message.startsWith('SASL: ')) return 'authentication'
+  }
+  return permanentSocketReason(code)
 }
