@@ -1,3 +1,4 @@
+import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import { HEALTH } from './health-score.js'
 import type { ConnectionState } from './connection-state.js'
 
@@ -40,6 +41,17 @@ export class PoolEntry<Raw = unknown> {
   transactionByKeywords = false
   /** The borrower's handle while `in-use`. */
   lease: EntryLease | undefined
+  // What the current lend says about its borrower, kept here rather than on
+  // each lease: updated in place per lend (no boxed number per lease), and
+  // read only by leak detection and workflow scopes.
+  /** When the current borrower got it. */
+  leasedAt = 0
+  /** Where the current borrower acquired it, when leak detection is on. */
+  leaseStack: string | undefined = undefined
+  /** The workflow scope of the current borrower, if any. */
+  leaseScope: WorkflowScope | undefined = undefined
+  /** Whether the current borrower was reported as a possible leak. */
+  leakReported = false
 
   #pending = 0
   /** The last command queued; the next one waits for it to settle. */

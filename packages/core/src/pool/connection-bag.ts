@@ -44,6 +44,14 @@ export class ConnectionBag {
   /** The queue's one acquire-timeout timer, and the deadline it is armed for. */
   #waitTimer: TimerHandle | undefined
   #waitTimerAt = Number.POSITIVE_INFINITY
+  /**
+   * The last lease taken back, kept for its hidden class: V8 frees the map of
+   * a shape no live object has at a full GC and throws away the optimized
+   * lending code built on it, so an idle pool (no lease alive) would start
+   * its next requests interpreted. It is released and holds nothing the
+   * bag does not.
+   */
+  lastTakenBack: Lease | undefined
 
   constructor(host: BagHost) {
     this.#host = host
@@ -168,7 +176,13 @@ export class ConnectionBag {
     const entry = lease.entry
     entry.lease = undefined
     entry.state = 'reserved'
-    lease.scope?.detach(lease)
+    const scope = entry.leaseScope
+    if (scope !== undefined) {
+      scope.detach(lease)
+      entry.leaseScope = undefined
+    }
+    entry.leaseStack = undefined
+    this.lastTakenBack = lease
     return entry
   }
 
@@ -196,8 +210,11 @@ export class ConnectionBag {
     entry.state = 'in-use'
     host.keepProcessAlive?.(entry.raw, true)
     // leak detection needs the real time; otherwise the connection's return time stands in for it
-    const acquiredAt = now ?? (stack === undefined ? entry.idleSince : host.clock.now())
-    const lease = new Lease(host.leaseHost, entry, acquiredAt, scope, stack)
+    entry.leasedAt = now ?? (stack === undefined ? entry.idleSince : host.clock.now())
+    entry.leaseStack = stack
+    entry.leaseScope = scope
+    entry.leakReported = false
+    const lease = new Lease(host.leaseHost, entry)
     entry.lease = lease
     scope?.attach(lease)
     host.counters.acquireWait.record(waitedMillis)

@@ -77,10 +77,12 @@ export class ConnectionLifecycle {
   /** Opens connections for waiters and up to `min`, respecting `max` and the back-off after failures. */
   replenish(): void {
     const { bag, config, clock } = this.#host
+    const open = bag.total + this.#creating.size
+    // a full pool has nothing to open: every waiting acquire passes here
+    if (open >= config.max) return
     if (this.#host.closed() || !this.#host.started()) return
     // an open breaker spares the node: only its probe connects
     if (this.#host.breaker?.state === 'open') return
-    const open = bag.total + this.#creating.size
     const forWaiters = bag.waiting - this.#creating.size
     const forMin = config.min - open
     let wanted = Math.min(Math.max(forWaiters, forMin), config.max - open)
