@@ -156,8 +156,14 @@ export class Pool {
   query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
   query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
   query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
-    return shapeRows(await this.execute<R>(sql, params, options), options)
+  query(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
+    // the common call (no replicas, no fallback) takes one async step from here to the driver and back
+    if (this.#router === undefined && this.config.breaker?.fallback === undefined) return this.#primary.query(sql, params, options)
+    return this.#queryRouted(sql, params, options)
+  }
+
+  async #queryRouted(sql: string, params: Params | undefined, options: QueryOptions | undefined): Promise<unknown> {
+    return shapeRows(await this.execute(sql, params, options), options)
   }
 
   /**
