@@ -1,6 +1,5 @@
 import { builtinVerdict } from './builtin-functions.js'
 import type { FunctionCall, FunctionJudge } from './function-call.js'
-import { mysqlTokenizeNoBackslashEscapes } from './lexer/mysql-lexer.js'
 import type { SqlFamily, SqlToken } from './lexer/token.js'
 import type { StatementAnalysis } from './statement-analysis.js'
 import type { StatementKind } from './statement-kind.js'
@@ -45,17 +44,7 @@ export function kindOf(analysis: StatementAnalysis, judge?: FunctionJudge): Stat
 /** Reads a statement's text by its family's rules (see `classifyStatement`). */
 export function analyzeStatement(sql: string, family: SqlFamily | TokenizeOptions): StatementAnalysis {
   const f = familyOf(family)
-  const analysis = analyzeTokens(tokenize(sql, f), f)
-  // a server with NO_BACKSLASH_ESCAPES reads backslashes in strings differently: what it could
-  // run (its reading closes every quote) must be a read too, calling the same functions or more
-  if (f === 'mysql' && analysis.kind === 'read' && sql.includes('\\')) {
-    const tokens = mysqlTokenizeNoBackslashEscapes(sql)
-    if (tokens.some((t) => t.kind === 'unterminated')) return analysis
-    const other = analyzeTokens(tokens, f)
-    if (other.kind !== 'read') return UNKNOWN
-    return { kind: 'read', calls: [...analysis.calls, ...other.calls] }
-  }
-  return analysis
+  return analyzeTokens(tokenize(sql, f), f)
 }
 
 const UNKNOWN: StatementAnalysis = Object.freeze({ kind: 'unknown', calls: [] })
@@ -142,6 +131,8 @@ function analyzeQuery(tokens: readonly SqlToken[], start: number, family: SqlFam
     if (token.kind !== 'word') continue
     if (WRITE_KEYWORDS.has(token.text)) return WRITE
     if (token.text === 'FOR' && LOCK_STRENGTHS.has(wordAt(tokens, i + 1) ?? '')) return WRITE
+    // MariaDB's sequences: NEXT VALUE FOR s, PREVIOUS VALUE FOR s
+    if (token.text === 'FOR' && wordAt(tokens, i - 1) === 'VALUE') return UNKNOWN
   }
   return { kind: 'read', calls }
 }

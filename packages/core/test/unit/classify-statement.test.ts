@@ -69,7 +69,7 @@ describe('classifyStatement', () => {
   })
 
   it('follows MySQL syntax: backslash escapes, # comments, backticks, GET_LOCK', () => {
-    expect(my("SELECT 'it\\'s FOR UPDATE' FROM t")).toBe('read')
+    expect(my("SELECT 'C:\\\\' FROM t")).toBe('read')
     expect(my('# comment\nSELECT `update` FROM `t`')).toBe('read')
     expect(my('SELECT GET_LOCK(\'x\', 10)')).toBe('unknown')
     expect(my('SELECT * FROM t INTO OUTFILE \'/tmp/x\'')).toBe('write')
@@ -82,10 +82,13 @@ describe('classifyStatement', () => {
     expect(my("SELECT 'C:\\' FROM t FOR UPDATE")).toBe('unknown')
   })
 
-  it('reads MySQL text both ways when the server might run with NO_BACKSLASH_ESCAPES', () => {
+  it('distrusts a backslash-escaped quote in MySQL: NO_BACKSLASH_ESCAPES would end the string there', () => {
     // with escapes one string; without them a string, a lock and a comment
     expect(my("SELECT 'a\\' FOR UPDATE -- '")).toBe('unknown')
-    expect(my("SELECT 'a\\' , 1 -- '")).toBe('read')
+    expect(my("SELECT 'it\\'s' FROM t")).toBe('unknown')
+    expect(my('SELECT "it\\"s" FROM t')).toBe('unknown')
+    // doubled quotes and other escapes end the string in the same place either way
+    expect(my("SELECT 'it''s', 'a\\nb', '\\\\' FROM t")).toBe('read')
   })
 
   it('follows SQLite syntax: [brackets] and backticks are identifiers, block comments do not nest', () => {

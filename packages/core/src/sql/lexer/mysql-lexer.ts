@@ -7,9 +7,10 @@ import type { SqlToken } from './token.js'
  * end (`v--1` is `v - (-1)`); block comments do not nest; the executable
  * comments `/*! ... *\/`, `/*!50000 ... *\/`, `/*M! ... *\/` and
  * `/*M!100100 ... *\/` hold code and are read as code; backslashes escape in
- * strings (unless the server runs with NO_BACKSLASH_ESCAPES: see
- * `mysqlTokenizeNoBackslashEscapes`); `'...'` and `"..."` are strings; `` `x` `` is an
- * identifier.
+ * strings, but a server may run with NO_BACKSLASH_ESCAPES, so a string
+ * holding a backslash-escaped quote (`'it\'s'`), which that server would
+ * end early, is not trusted (write `'it''s'`, or bind the value); `'...'`
+ * and `"..."` are strings; `` `x` `` is an identifier.
  */
 const MYSQL_RULES: LexRules = {
   hashComments: true,
@@ -19,20 +20,13 @@ const MYSQL_RULES: LexRules = {
   executableComments: true,
   dollarQuotes: false,
   backslashEscapes: true,
+  escapedQuotesAmbiguous: true,
   escapeStrings: false,
   doubleQuotedStrings: true,
   backtickIdentifiers: true,
   bracketIdentifiers: false,
 }
 
-/** The same rules under sql_mode NO_BACKSLASH_ESCAPES, where a backslash is an ordinary character. */
-const MYSQL_NO_BACKSLASH_RULES: LexRules = { ...MYSQL_RULES, backslashEscapes: false }
-
 export function mysqlTokenize(sql: string): SqlToken[] {
   return scan(sql, MYSQL_RULES)
-}
-
-/** `mysqlTokenize` as a server with NO_BACKSLASH_ESCAPES reads it. */
-export function mysqlTokenizeNoBackslashEscapes(sql: string): SqlToken[] {
-  return scan(sql, MYSQL_NO_BACKSLASH_RULES)
 }

@@ -16,6 +16,7 @@ const PG_RULES: LexRules = {
   executableComments: false,
   dollarQuotes: true,
   backslashEscapes: false,
+  escapedQuotesAmbiguous: false,
   escapeStrings: true,
   doubleQuotedStrings: false,
   backtickIdentifiers: false,

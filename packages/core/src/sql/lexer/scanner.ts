@@ -20,6 +20,13 @@ export interface LexRules {
   readonly dollarQuotes: boolean
   /** A backslash escapes the next character in '...' (MySQL's default); otherwise only in E'...'. */
   readonly backslashEscapes: boolean
+  /**
+   * A backslash-escaped quote (`'it\'s'`) cannot be trusted: a server
+   * running with NO_BACKSLASH_ESCAPES ends the string there and reads what
+   * follows as code. (Every other backslash leaves the string's end where
+   * it is under both readings.)
+   */
+  readonly escapedQuotesAmbiguous: boolean
   /** `E'...'` strings take backslash escapes (PostgreSQL). */
   readonly escapeStrings: boolean
   /** `"..."` is a string (MySQL without ANSI_QUOTES), not an identifier; both are opaque, only the token kind differs. */
@@ -71,13 +78,13 @@ export function scan(sql: string, rules: LexRules): SqlToken[] {
       i = skipBlockComment(sql, i, rules.nestedBlockComments)
       if (i < 0) return [...tokens, UNTERMINATED]
     } else if (c === "'" || (c === '"' && rules.doubleQuotedStrings)) {
-      const end = skipQuoted(sql, i, c, rules.backslashEscapes)
+      const end = skipQuoted(sql, i, c, rules.backslashEscapes, rules.escapedQuotesAmbiguous)
       if (end < 0 || (executable && sql.slice(i, end).includes('*/'))) return [...tokens, UNTERMINATED]
       i = end
       tokens.push({ kind: 'literal' })
     } else if (c === '"' || (c === '`' && rules.backtickIdentifiers) || (c === '[' && rules.bracketIdentifiers)) {
       const close = c === '[' ? ']' : c
-      const end = skipQuoted(sql, i, close, false)
+      const end = skipQuoted(sql, i, close, false, false)
       if (end < 0 || (executable && sql.slice(i, end).includes('*/'))) return [...tokens, UNTERMINATED]
       tokens.push({ kind: 'quoted', text: sql.slice(i + 1, end - 1).replaceAll(close + close, close) })
       i = end
@@ -103,7 +110,7 @@ export function scan(sql: string, rules: LexRules): SqlToken[] {
       const word = sql.slice(i, j)
       // E'..' (escapes), B'..', X'..', N'..' and U&'..' prefixed strings
       if (sql[j] === "'" && word.length === 1 && /[EeBbXxNn]/.test(word)) {
-        const end = skipQuoted(sql, j, "'", rules.backslashEscapes || (rules.escapeStrings && (word === 'E' || word === 'e')))
+        const end = skipQuoted(sql, j, "'", rules.backslashEscapes || (rules.escapeStrings && (word === 'E' || word === 'e')), rules.escapedQuotesAmbiguous)
         if (end < 0 || (executable && sql.slice(j, end).includes('*/'))) return [...tokens, UNTERMINATED]
         i = end
         tokens.push({ kind: 'literal' })
@@ -201,11 +208,12 @@ function skipBlockComment(sql: string, start: number, nested: boolean): number {
   return -1
 }
 
-/** The index after the closing quote, or -1 when it never closes. */
-function skipQuoted(sql: string, start: number, quote: string, backslashEscapes: boolean): number {
+/** The index after the closing quote, or -1 when it never closes (or holds an escaped quote that `ambiguous` distrusts). */
+function skipQuoted(sql: string, start: number, quote: string, backslashEscapes: boolean, ambiguous: boolean): number {
   let i = start + 1
   while (i < sql.length) {
     const c = sql[i]
+    if (backslashEscapes && c === '\\' && ambiguous && sql[i + 1] === quote) return -1
     if (backslashEscapes && c === '\\') i += 2
     else if (c === quote && sql[i + 1] === quote) i += 2
     else if (c === quote) return i + 1

@@ -14,6 +14,7 @@ const SQLITE_RULES: LexRules = {
   executableComments: false,
   dollarQuotes: false,
   backslashEscapes: false,
+  escapedQuotesAmbiguous: false,
   escapeStrings: false,
   doubleQuotedStrings: false,
   backtickIdentifiers: true,
