@@ -6,7 +6,9 @@ import type { SqlToken } from './token.js'
  * never a comment; `--` always starts one (to a newline or carriage
  * return); block comments nest; `$tag$ ... $tag$` strings (tags may hold
  * digits and underscores, `$1` is a parameter); backslashes escape only in
- * `E'...'` (standard_conforming_strings, on since 9.1); `"x"` identifiers.
+ * `E'...'` (standard_conforming_strings, on since 9.1; a backslash before a
+ * quote in a standard string, which a server with it off reads otherwise,
+ * is not trusted); `"x"` identifiers.
  */
 const PG_RULES: LexRules = {
   hashComments: false,
@@ -16,7 +18,7 @@ const PG_RULES: LexRules = {
   executableComments: false,
   dollarQuotes: true,
   backslashEscapes: false,
-  escapedQuotesAmbiguous: false,
+  escapedQuotesAmbiguous: true,
   escapeStrings: true,
   doubleQuotedStrings: false,
   backtickIdentifiers: false,

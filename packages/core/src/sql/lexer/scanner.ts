@@ -21,10 +21,12 @@ export interface LexRules {
   /** A backslash escapes the next character in '...' (MySQL's default); otherwise only in E'...'. */
   readonly backslashEscapes: boolean
   /**
-   * A backslash-escaped quote (`'it\'s'`) cannot be trusted: a server
-   * running with NO_BACKSLASH_ESCAPES ends the string there and reads what
-   * follows as code. (Every other backslash leaves the string's end where
-   * it is under both readings.)
+   * A backslash before a quote in a string (`'it\'s'`, `'C:\'`) cannot be
+   * trusted: a server with the other setting (MySQL's NO_BACKSLASH_ESCAPES,
+   * PostgreSQL's standard_conforming_strings = off) ends the string
+   * elsewhere and reads different text as code. (Every other backslash
+   * leaves the string's end where it is under both readings; `E'...'`
+   * always escapes, so it is never in doubt.)
    */
   readonly escapedQuotesAmbiguous: boolean
   /** `E'...'` strings take backslash escapes (PostgreSQL). */
@@ -110,7 +112,8 @@ export function scan(sql: string, rules: LexRules): SqlToken[] {
       const word = sql.slice(i, j)
       // E'..' (escapes), B'..', X'..', N'..' and U&'..' prefixed strings
       if (sql[j] === "'" && word.length === 1 && /[EeBbXxNn]/.test(word)) {
-        const end = skipQuoted(sql, j, "'", rules.backslashEscapes || (rules.escapeStrings && (word === 'E' || word === 'e')), rules.escapedQuotesAmbiguous)
+        const escapeString = rules.escapeStrings && (word === 'E' || word === 'e')
+        const end = skipQuoted(sql, j, "'", rules.backslashEscapes || escapeString, rules.escapedQuotesAmbiguous && !escapeString)
         if (end < 0 || (executable && sql.slice(j, end).includes('*/'))) return [...tokens, UNTERMINATED]
         i = end
         tokens.push({ kind: 'literal' })
@@ -213,7 +216,7 @@ function skipQuoted(sql: string, start: number, quote: string, backslashEscapes:
   let i = start + 1
   while (i < sql.length) {
     const c = sql[i]
-    if (backslashEscapes && c === '\\' && ambiguous && sql[i + 1] === quote) return -1
+    if (ambiguous && c === '\\' && sql[i + 1] === quote) return -1
     if (backslashEscapes && c === '\\') i += 2
     else if (c === quote && sql[i + 1] === quote) i += 2
     else if (c === quote) return i + 1
