@@ -9,6 +9,7 @@ import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
+import { FunctionSafety } from './function-safety.js'
 import { ReplicaNode } from './replica-node.js'
 import { RoutedConnection } from './routed-connection.js'
 import type { OpenReplica, RoutingNode } from './routing-node.js'
@@ -52,6 +53,7 @@ export class Router {
   readonly #config: ResolvedRoutingConfig
   readonly #clock: Clock
   readonly #log: Logger
+  readonly #functions: FunctionSafety
   #next = 0
   #timer: TimerHandle | undefined
   #running = false
@@ -67,6 +69,8 @@ export class Router {
     this.#config = config
     this.#clock = clock
     this.#log = log
+    const dialect = this.#dialect
+    this.#functions = new FunctionSafety(config, dialect.judgeFunctions ? (calls) => this.#judgeFunctions(calls) : undefined, clock, log)
   }
 
   /** Opens each replica's `min` and measures them before the first read is routed (a replica that fails is logged, not fatal), then keeps checking on a timer. */
@@ -101,13 +105,32 @@ export class Router {
     )
   }
 
-  /** Where a statement goes: the caller's hint, else the classifier's word; primary when unsure. */
+  /**
+   * Where a statement goes, from what is known now: the caller's hint, else
+   * the classifier's word with its functions judged; primary when unsure. A
+   * function nobody has judged yet makes it `unknown` this time and is asked
+   * about in the background, for the next statement that calls it.
+   */
   kindOf(sql: string, hint: StatementKind | undefined): StatementKind {
-    return hint ?? this.#dialect.classify?.(sql) ?? 'unknown'
+    if (hint !== undefined) return hint
+    const analysis = this.#dialect.analyze?.(sql)
+    if (analysis === undefined) return this.#dialect.classify?.(sql) ?? 'unknown'
+    const unjudged = this.#functions.unjudged(analysis)
+    if (unjudged.length > 0) void this.#functions.ask(unjudged)
+    return this.#functions.kindNow(analysis)
+  }
+
+  /** Where a statement goes, asking the database first about functions nobody has judged yet. */
+  async classify(sql: string, hint: StatementKind | undefined): Promise<StatementKind> {
+    if (hint !== undefined) return hint
+    const analysis = this.#dialect.analyze?.(sql)
+    if (analysis === undefined) return this.#dialect.classify?.(sql) ?? 'unknown'
+    return this.#functions.kind(analysis)
   }
 
   /** Runs one statement where it belongs; `kind` when the caller already classified it. */
-  async execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, kind = this.kindOf(sql, options?.hint)): Promise<QueryResult<R>> {
+  async execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, given?: StatementKind): Promise<QueryResult<R>> {
+    const kind = given ?? (await this.classify(sql, options?.hint))
     // the classifier's word travels down, so the node does not tokenize the statement again
     const classified = options?.hint === undefined ? kind : undefined
     const scope = currentConsistencyScope()
@@ -201,6 +224,17 @@ export class Router {
     }
     this.#readsToPrimary++
     return this.#primary.execute<R>(sql, params, options, classified)
+  }
+
+  /** The database's word on functions, asked on a primary connection. */
+  async #judgeFunctions(calls: Parameters<NonNullable<Dialect<any>['judgeFunctions']>>[1]): Promise<ReadonlyMap<string, 'safe' | 'unsafe'>> {
+    const dialect = this.#dialect
+    const lease = await this.#primary.acquireLease()
+    try {
+      return await lease.entry.run((raw) => dialect.judgeFunctions!(raw, calls))
+    } finally {
+      if (!lease.released) lease.release()
+    }
   }
 
   /** A replica for a read in `scope`, or undefined for the primary. */

@@ -20,6 +20,10 @@ describe('configuration', () => {
     [{ routing: { replicaCheckIntervalMillis: 2 ** 31 } }, 'Sluice: invalid option routing.replicaCheckIntervalMillis = 2147483648: must be at most 2147483647 (about 24.8 days)'],
     [{ routing: { strategy: 'random' } }, 'Sluice: invalid option routing.strategy = "random": must be one of round-robin, least-busy'],
     [{ routing: { maxLag: 5 } }, 'Sluice: invalid option routing.maxLag = 5: unknown option'],
+    [{ routing: { safeFunctions: 'my_fn' } }, 'Sluice: invalid option routing.safeFunctions = "my_fn": must be an array of function names ("name" or "schema.name")'],
+    [{ routing: { unsafeFunctions: ['ok', 'f()'] } }, 'Sluice: invalid option routing.unsafeFunctions[1] = "f()": must be a function name: "name" or "schema.name"'],
+    [{ routing: { safeFunctions: ['a.b.c'] } }, 'Sluice: invalid option routing.safeFunctions[0] = "a.b.c": must be a function name: "name" or "schema.name"'],
+    [{ routing: { functionCacheMillis: -1 } }, 'Sluice: invalid option routing.functionCacheMillis = -1: must be >= 0'],
   ])('rejects %j with a message naming the field and value', (options, message) => {
     expect(() => createPool({ dialect, ...(options as object) })).toThrow(message)
   })
