@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPool, type Pool } from '../../src/pool.js'
-import { adminRun, REPLICA_CLUSTERS, withReplayPaused, type ReplicaCluster } from '../support/replica-clusters.js'
+import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused, type ReplicaCluster } from '../support/replica-clusters.js'
 import { until } from '../support/targets.js'
 
 /** One way an application writes: `sql` and `params` set the row's value. */
@@ -34,13 +34,7 @@ const WRITE_PATHS: Record<string, WritePath> = {
     }, { target: 'auto' }),
 }
 
-/**
- * A primary and its real replica. Checks run once an hour, so a replica whose
- * replay is paused stays in the rotation (its lag is never measured again):
- * only the scope's replication position can keep a read off it. The window
- * is 0, so a write whose position went unnoticed would be read stale at once.
- * On PostgreSQL every session commits with `synchronous_commit = off`.
- */
+/** A primary and its real replica, routed for a paused replica. On PostgreSQL every session commits with `synchronous_commit = off`. */
 function clusterPool(cluster: ReplicaCluster): Pool {
   return createPool({
     dialect: cluster.primary(),
@@ -48,7 +42,7 @@ function clusterPool(cluster: ReplicaCluster): Pool {
     min: 1,
     max: 4,
     acquireTimeoutMillis: 5_000,
-    routing: { replicaCheckIntervalMillis: 3_600_000, maxReplicaLagMillis: 3_600_000, readYourWritesWindowMillis: 0 },
+    routing: PAUSED_REPLICA_ROUTING,
     onConnect: cluster.name === 'postgres' ? (connection) => connection.execute('SET synchronous_commit = off').then(() => undefined) : undefined,
     log: false,
   })

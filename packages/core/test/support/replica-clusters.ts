@@ -45,6 +45,15 @@ export const REPLICA_CLUSTERS: readonly ReplicaCluster[] = [
   },
 ]
 
+/**
+ * Routing for read-your-writes tests against a paused replica. Checks run
+ * once an hour, so a replica whose replay is paused stays in the rotation
+ * (its lag is never measured again): only the scope's replication position
+ * can keep a read off it. The window is 0, so a write whose position went
+ * unnoticed would be read stale at once.
+ */
+export const PAUSED_REPLICA_ROUTING = Object.freeze({ replicaCheckIntervalMillis: 3_600_000, maxReplicaLagMillis: 3_600_000, readYourWritesWindowMillis: 0 })
+
 /** Runs one statement on a connection of its own, outside any pool. */
 export async function adminRun(dialect: Dialect<any>, sql: string): Promise<void> {
   const raw = await dialect.connect()
