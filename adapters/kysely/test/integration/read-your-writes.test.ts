@@ -3,7 +3,7 @@ import mysql2 from 'mysql2'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mysql, postgres } from '@sluice/core'
-import { SluiceMysqlDialect, SluicePostgresDialect, sluiceOf } from '../../src/index.js'
+import { sluiceBatch, SluiceMysqlDialect, SluicePostgresDialect, sluiceOf } from '../../src/index.js'
 import { MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_URL, PG_URL } from '../../../../packages/core/test/support/databases.js'
 import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
 
@@ -18,11 +18,12 @@ const DIALECTS = {
   mysql: () => new SluiceMysqlDialect({ pool: { ...POOL, connectionString: MYSQL_URL, replicas: [mysql({ connectionString: MYSQL_REPLICA_URL, driver: mysql2 })] }, driver: mysql2 }),
 }
 
-/** Each way Kysely writes: the builder (an auto handle pinned by the write), a transaction (BEGIN ... COMMIT as SQL on one), raw SQL. */
+/** Each way Kysely writes: the builder (an auto handle pinned by the write), a transaction (BEGIN ... COMMIT as SQL on one), raw SQL, a batch (a pipeline). */
 const WRITES: Record<string, (db: Kysely<DB>, id: number, v: number) => Promise<unknown>> = {
   'updateTable()': (db, id, v) => db.updateTable('kysely_ryw').set({ v }).where('id', '=', id).execute(),
   'transaction()': (db, id, v) => db.transaction().execute((trx) => trx.updateTable('kysely_ryw').set({ v }).where('id', '=', id).execute()),
   'sql`update`': (db, id, v) => sql`update kysely_ryw set v = ${v} where id = ${id}`.execute(db),
+  'sluiceBatch()': (db, id, v) => sluiceBatch(db, [db.updateTable('kysely_ryw').set({ v }).where('id', '=', id)], { strategy: 'transactional' }),
 }
 
 for (const cluster of REPLICA_CLUSTERS) {

@@ -25,11 +25,23 @@ export interface LeaseHost extends StatementHost {
  * Sees each statement a borrower ran on a lease, after it succeeded and
  * before the borrower gets its answer. The router is one: a write in a
  * consistency scope records where it stands on that connection, after its
- * commit. Returns undefined when there is nothing to wait for (the common case).
+ * commit.
  */
 export interface StatementObserver {
+  /** Returns undefined when there is nothing to wait for (the common case). */
   afterStatement(lease: Lease, sql: string, hint: StatementKind | undefined): Promise<void> | undefined
+  /**
+   * For statements that run later, on a connection the caller never holds
+   * (a pipeline's batches): called when the statement is queued, in the
+   * caller's async context. Returns what the write must mark, or undefined.
+   */
+  markWrite(sql: string, hint: StatementKind | undefined): WriteMark | undefined
+  /** After the statements that returned `marks` were committed on `lease`: records where they stand (one position read). */
+  committed(marks: ReadonlySet<WriteMark>, lease: Lease): Promise<void>
 }
+
+/** What a queued write will mark once committed (routing's consistency scope); opaque below routing. */
+export type WriteMark = object
 
 /**
  * The borrower's one-shot handle on a pooled connection, and the engine's own

@@ -139,6 +139,9 @@ export class ConnectionPool {
       load: () => this.#bag.load(),
       waiting: () => this.#bag.waiting,
       closed: () => this.#closed,
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#pipeliner = ImplicitPipeliner.create(this.pipelineHost, config.implicitPipelining)
   }

@@ -1,5 +1,5 @@
 import type { ResolvedRoutingConfig } from '../config/routing-config.js'
-import type { Lease, StatementObserver } from '../connection/lease.js'
+import type { Lease, StatementObserver, WriteMark } from '../connection/lease.js'
 import type { Dialect, StatementKind } from '../dialect.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 import type { Clock } from '../util/clock.js'
@@ -53,6 +53,28 @@ export class ScopeWriteTracker implements StatementObserver {
     // the transaction ended (COMMIT, or ROLLBACK: a position taken then is merely early)
     this.#uncommitted.delete(lease)
     return this.#committed(uncommitted, lease)
+  }
+
+  /** A pipeline's statement, queued in the caller's context: its scope, if it is a write in one. */
+  markWrite(sql: string, hint: StatementKind | undefined): WriteMark | undefined {
+    if (this.#host.config.readYourWrites === 'off') return undefined
+    const scope = currentConsistencyScope()
+    if (scope === undefined || !this.#writes(sql, hint)) return undefined
+    // until it is sent and committed, the scope's reads stay on the primary for the window
+    scope.wroteAt = this.#host.clock.now()
+    return scope
+  }
+
+  /** The pipeline's batch committed on `lease`: one position read, noted in every scope that wrote in it. */
+  async committed(marks: ReadonlySet<WriteMark>, lease: Lease): Promise<void> {
+    const scopes = [...marks] as ConsistencyScope[]
+    const [first, ...others] = scopes
+    if (first === undefined) return
+    await this.#committed(first, lease)
+    for (const scope of others) {
+      scope.wroteAt = first.wroteAt
+      scope.notePosition(first.writePosition, this.#host.dialect.positionReached)
+    }
   }
 
   /** A statement that may have changed data: anything but a read and the transaction's own BEGIN/COMMIT/ROLLBACK. */

@@ -32,6 +32,18 @@ const WRITE_PATHS: Record<string, WritePath> = {
       await conn.query(sql, params)
       await conn.query('COMMIT')
     }, { target: 'auto' }),
+  'pool.pipeline()': async (pool, sql, params) => {
+    const pipe = pool.pipeline()
+    const added = pipe.add(sql, params)
+    await pipe.close()
+    await added
+  },
+  "pool.pipeline({ strategy: 'transactional' })": async (pool, sql, params) => {
+    const pipe = pool.pipeline({ strategy: 'transactional' })
+    const added = pipe.add(sql, params)
+    await pipe.close()
+    await added
+  },
 }
 
 /** A primary and its real replica, routed for a paused replica. On PostgreSQL every session commits with `synchronous_commit = off`. */

@@ -247,6 +247,12 @@ describe('read-your-writes on every borrowing path', () => {
         await conn.query(sql)
         await conn.query('COMMIT')
       }, { target: 'auto' }),
+    'pool.pipeline()': async (pool, sql) => {
+      const pipe = pool.pipeline()
+      const added = pipe.add(sql)
+      await pipe.close()
+      await added
+    },
   }
 
   for (const [name, write] of Object.entries(paths)) {
