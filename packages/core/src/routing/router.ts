@@ -13,6 +13,7 @@ import { FunctionSafety } from './function-safety.js'
 import { ReplicaNode } from './replica-node.js'
 import { RoutedConnection } from './routed-connection.js'
 import type { OpenReplica, RoutingNode } from './routing-node.js'
+import { ScopeWriteTracker } from './scope-write-tracker.js'
 
 /** Routing counters, all measured. */
 export interface RoutingStats {
@@ -71,6 +72,8 @@ export class Router {
     this.#log = log
     const dialect = this.#dialect
     this.#functions = new FunctionSafety(config, dialect.judgeFunctions ? (calls) => this.#judgeFunctions(calls) : undefined, clock, log)
+    // every statement on a primary lease, whoever borrowed it, can mark the scope it runs in
+    primary.observeStatements(new ScopeWriteTracker({ dialect: this.#dialect, config, clock, log, kindOf: (sql, hint) => this.kindOf(sql, hint) }))
   }
 
   /** Opens each replica's `min` and measures them before the first read is routed (a replica that fails is logged, not fatal), then keeps checking on a timer. */
@@ -137,12 +140,10 @@ export class Router {
     if (kind === 'read') return this.#read<R>(sql, params, options, classified, scope)
     this.#writes++
     if (!scope) return this.#primary.execute<R>(sql, params, options, classified)
-    // the write's position is read on the connection that made it
+    // on a lease of its own (never pipelined), so that the scope's tracker sees the write and reads its position there
     const lease = await this.#primary.acquireLease()
     try {
-      const result = await lease.execute<R>(sql, params, options)
-      await this.noteWrite(scope, lease)
-      return result
+      return await lease.execute<R>(sql, params, { ...options, hint: kind })
     } finally {
       if (!lease.released) lease.release()
     }
@@ -163,21 +164,6 @@ export class Router {
   /** A connection of a healthy replica; undefined when none is healthy. */
   replicaLease(): Promise<Lease> | undefined {
     return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
-  }
-
-  /** After a transaction committed on `lease`: records the write for the current scope's reads. */
-  async noteCommit(lease: Lease): Promise<void> {
-    const scope = currentConsistencyScope()
-    if (scope) await this.noteWrite(scope, lease)
-  }
-
-  /** Records where a scope's write stands, on the connection that made it (after its commit). */
-  async noteWrite(scope: ConsistencyScope, lease: Lease): Promise<void> {
-    scope.wroteAt = this.#clock.now()
-    scope.writePosition = undefined
-    const dialect = this.#dialect
-    if (this.#config.readYourWrites !== 'position' || !dialect.writePosition || lease.inTransaction()) return
-    scope.writePosition = await lease.entry.run((raw) => dialect.writePosition!(raw))
   }
 
   stats(): RoutingStats {
