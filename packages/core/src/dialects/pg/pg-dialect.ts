@@ -186,12 +186,20 @@ export class PgDialect implements Dialect<PgClient> {
 
   /** Runs a batch in one round trip: all statements in one write, answers in one read (see `pg-batch.ts`). */
   async runBatch(raw: PgClient, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
-    return pgRunBatch(raw, batch, mode, await this.#pipeliningHost(raw))
+    try {
+      return await pgRunBatch(raw, batch, mode, await this.#pipeliningHost(raw))
+    } finally {
+      for (const statement of batch) this.#statements.observe(raw, statement.sql)
+    }
   }
 
   /** Runs one autocommit statement pipelined behind those in flight on `raw` (implicit pipelining, see `pg-pipelined-statement.ts`). */
   async runPipelined(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
-    return pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
+    try {
+      return await pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
+    } finally {
+      this.#statements.observe(raw, sql)
+    }
   }
 
   async #pipeliningHost(raw: PgClient): Promise<PgPipeliningHost> {
