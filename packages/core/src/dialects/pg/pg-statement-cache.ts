@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto'
 import type { RunOptions, StatementCacheStats } from '../../dialect.js'
 import { changesSchema } from '../../sql/schema-change.js'
 import { LruCache } from '../../statements/lru-cache.js'
+import { PlanRegressionGuard } from '../../statements/plan-regression.js'
 import { wantsCache, type ResolvedStatementCacheConfig } from '../../statements/prepare-policy.js'
 import { SchemaEpoch } from '../../statements/schema-epoch.js'
+import { systemClock } from '../../util/clock.js'
 import type { PgClient, PgQueryConfig, PgResult } from './pg-driver-types.js'
 import type { PgPoolerMode } from './pg-pooler.js'
 
@@ -18,10 +20,17 @@ export interface PgStatementCacheConfig extends ResolvedStatementCacheConfig {
 /** Where a connection's statements run: on the backend it connected to, or wherever a pooler sends them. */
 type Route = 'direct' | 'pooled' | 'unknown'
 
+/** A statement prepared on one connection. */
+interface Prepared {
+  readonly name: string
+  /** How often it ran on this connection: PostgreSQL may switch it to a generic plan from the 6th on. */
+  executions: number
+}
+
 /** The statement cache of one connection. */
 interface Session {
-  /** SQL text → name of the statement prepared for it. */
-  readonly cache: LruCache<string, string>
+  /** SQL text → the statement prepared for it. */
+  readonly cache: LruCache<string, Prepared>
   /** Names dropped from the cache that the server may still hold; deallocated when no transaction is open. */
   readonly stale: string[]
   /** Unset until the connection has been probed (`pooler: 'auto'`). */
@@ -68,6 +77,10 @@ const PG_TOKENS = { backslashEscapes: false } as const
  * `timestamp` would drop the offset of a value bound after the column became
  * `timestamptz`.
  *
+ * A statement that runs much slower named than it did on its first
+ * executions (PostgreSQL switched it to a generic plan that is worse) is
+ * demoted to unnamed for the whole dialect (`statements/plan-regression.ts`).
+ *
  * Recoveries, each retried once and only outside a transaction block (inside
  * one the failed statement has already aborted it). Each error comes before
  * the statement runs, and a failed autocommit statement leaves nothing
@@ -90,6 +103,7 @@ export class PgStatementCache {
   readonly #description: string
   readonly #sessions = new WeakMap<PgClient, Session>()
   readonly #epoch = new SchemaEpoch<PgClient>()
+  readonly #planGuard = new PlanRegressionGuard(systemClock)
   #named: boolean
 
   constructor(config: PgStatementCacheConfig, query: PgQuery, description: string) {
@@ -122,7 +136,7 @@ export class PgStatementCache {
   }
 
   #run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
-    if (!this.#named || !wantsCache(this.#config.prepare, params, options)) return this.#query(client, config)
+    if (!this.#named || !wantsCache(this.#config.prepare, params, options) || this.#planGuard.isDemoted(config.text)) return this.#query(client, config)
     const session = this.#sessions.get(client)
     if (session?.route === undefined) return this.#runFirst(client, config)
     return this.#named ? this.#runNamed(client, session, config, false) : this.#query(client, config)
@@ -165,7 +179,7 @@ export class PgStatementCache {
     let session = this.#sessions.get(client)
     if (session === undefined) {
       const stale: string[] = []
-      const cache = new LruCache<string, string>(this.#config.statementCacheSize, (_sql, name) => stale.push(name))
+      const cache = new LruCache<string, Prepared>(this.#config.statementCacheSize, (_sql, prepared) => stale.push(prepared.name))
       session = { cache, stale, route: this.#config.pooler === 'none' ? 'direct' : undefined, probing: undefined, epoch: this.#epoch.value }
       this.#sessions.set(client, session)
     }
@@ -199,13 +213,14 @@ export class PgStatementCache {
   async #runNamed(client: PgClient, session: Session, config: PgQueryConfig, retried: boolean): Promise<PgResult | PgResult[]> {
     const sql = config.text
     if (session.epoch !== this.#epoch.value) expire(session, this.#epoch.value)
-    let name = session.cache.get(sql)
-    const hit = name !== undefined
-    if (name === undefined) {
-      name = `${NAME_PREFIX}${++nameCount}`
+    let prepared = session.cache.get(sql)
+    const hit = prepared !== undefined
+    if (prepared === undefined) {
+      prepared = { name: `${NAME_PREFIX}${++nameCount}`, executions: 0 }
       // may evict: the evicted name goes to `stale`
-      session.cache.set(sql, name)
+      session.cache.set(sql, prepared)
     }
+    const { name } = prepared
     // deallocate before parsing anew, so that the server never holds more than the capacity
     if (session.stale.length > 0) await this.#deallocateStale(client, session)
     if (!this.#named) {
@@ -214,7 +229,8 @@ export class PgStatementCache {
       return this.#query(client, config)
     }
     try {
-      return await this.#query(client, { ...config, name })
+      const execution = ++prepared.executions
+      return await this.#planGuard.time(sql, execution, () => this.#query(client, { ...config, name }))
     } catch (error) {
       return this.#recover(client, session, { config, name, hit, retried }, error)
     }
@@ -226,7 +242,7 @@ export class PgStatementCache {
     const code = (error as { code?: unknown } | null)?.code
     const planChanged = hit && ((code === PLAN_CHANGED && isPlanChange(error)) || (code === INTERNAL_ERROR && isTypeGone(error)))
     const lost = (hit && code === NO_SUCH_STATEMENT) || (!hit && code === DUPLICATE_STATEMENT)
-    const cached = session.cache.peek(config.text) === name
+    const cached = session.cache.peek(config.text)?.name === name
     if (!planChanged && !lost) {
       // pg records a name once the server parsed it; a failed Parse leaves nothing to cache
       if (cached && parsed?.[name] === undefined) session.cache.delete(config.text)
@@ -305,7 +321,7 @@ function isTypeGone(error: unknown): boolean {
 
 /** Moves every statement prepared in an older schema epoch to `stale`, so that each is prepared again at its next use. */
 function expire(session: Session, epoch: number): void {
-  for (const [, name] of session.cache.entries()) session.stale.push(name)
+  for (const [, prepared] of session.cache.entries()) session.stale.push(prepared.name)
   session.cache.clear()
   session.epoch = epoch
 }
