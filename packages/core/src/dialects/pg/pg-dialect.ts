@@ -175,13 +175,13 @@ export class PgDialect implements Dialect<PgClient> {
     return status === 'T' || status === 'E' ? true : undefined
   }
 
-  /** Streams through a server-side cursor, `chunkSize` rows per FETCH (see `pg-stream.ts`). */
+  /** Streams any row-returning statement through a portal, `chunkSize` rows per round trip (see `pg-stream.ts`). */
   stream(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     const { chunkSize } = options
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
       throw new ConfigError('stream.chunkSize', chunkSize, 'must be an integer >= 1')
     }
-    return streamRows(raw, sql, params, chunkSize)
+    return streamRows(raw, { sql, params, chunkSize }, () => this.#loadDriver())
   }
 
   /** Runs a batch in one round trip: all statements in one write, answers in one read (see `pg-batch.ts`). */
