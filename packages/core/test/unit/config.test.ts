@@ -47,6 +47,13 @@ describe('configuration', () => {
     expect(() => createPool({ dialect, password: 'hunter2' } as never)).toThrow('Sluice: invalid option password = <redacted>: unknown option')
   })
 
+  it('lets the default min follow a smaller max, so that max: 1 alone is valid', () => {
+    expect(createPool({ dialect, max: 1 }).config).toMatchObject({ min: 1, max: 1 })
+    expect(createPool({ dialect, max: 1, min: 0 }).config).toMatchObject({ min: 0, max: 1 })
+    expect(createPool({ dialect, max: 3 }).config).toMatchObject({ min: 2, max: 3 })
+    expect(() => createPool({ dialect, max: 1, min: 2 })).toThrow('Sluice: invalid option min = 2: must not exceed max (1)')
+  })
+
   it('fills defaults, lets 0 disable timers, and freezes the result', () => {
     const pool = createPool({ dialect, maxLifetimeMillis: 0, maxIdleMillis: 0 })
     expect(pool.config).toMatchObject({ min: 2, max: 10, acquireTimeoutMillis: 30_000, maxLifetimeMillis: 0, maxIdleMillis: 0, healthThreshold: 50, healthCheckQuery: 'SELECT 1' })
