@@ -4,13 +4,13 @@
  * names) live under `@sluice/core/adapter`.
  */
 export { createPool, Pool, type AcquireOptions, type PoolEvents, type WorkflowCompletion } from './pool.js'
-export { OPERATIONS, type Operation, type PoolMessage, type MessageResult, type InitializeResult, type AcquireResult, type ExecuteResult, type ReleaseResult } from './pool/message-api.js'
+export { OPERATIONS, type Operation, type PoolMessage, type MessageResult, type MessageResults, type ResultOf, type InitializeResult, type AcquireResult, type ExecuteResult, type ReleaseResult } from './pool/message-api.js'
 export { type PoolOptions, type ResolvedPoolConfig, type ResetMode, type NewConnection, RESET_MODES } from './config/pool-config.js'
 export { DEFAULTS, ROUTING_DEFAULTS, IMPLICIT_PIPELINING_DEFAULTS, PIPELINE_DEFAULTS, BREAKER_DEFAULTS } from './config/defaults.js'
 export type { BreakerOptions, ReadFallback } from './config/breaker-config.js'
 export { BREAKER_STATES, type BreakerState, type BreakerStats, type BreakerTransition, type BreakerTransitionReason } from './resilience/breaker-stats.js'
 export type { BreakerSharing, BreakerPeer, SharedBreakerNode } from './resilience/breaker-sharing.js'
-export type { PoolConnection, QueryOptions, ExecuteOptions, FetchMode, WriteResult, Row, Params } from './connection/pool-connection.js'
+export type { PoolConnection, QueryOptions, ExecuteOptions, FetchMode, WriteResult, Row, Params, Statement, StatementObject } from './connection/pool-connection.js'
 export { FETCH_MODES } from './connection/pool-connection.js'
 export type { ConnectionState } from './connection/connection-state.js'
 export type { PoolStats } from './metrics/pool-stats.js'

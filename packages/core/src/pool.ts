@@ -3,13 +3,14 @@ import type { Lease } from './connection/lease.js'
 import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './connection/pool-connection.js'
 import { runTransaction } from './connection/run-transaction.js'
 import { shapeRows } from './connection/shape-rows.js'
+import { checkFetch, readStatement, type Statement } from './connection/statement-arguments.js'
 import type { Dialect, QueryResult } from './dialect.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
 import type { PoolStats } from './metrics/pool-stats.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import type { PipelineOptions } from './config/pipeline-config.js'
 import { ConnectionPool } from './pool/connection-pool.js'
-import { MessageApi, type PoolMessage } from './pool/message-api.js'
+import { MessageApi, type PoolMessage, type ResultOf } from './pool/message-api.js'
 import type { PoolEvents } from './pool/pool-events.js'
 import { readFallback } from './resilience/read-fallback.js'
 import { ConsistencyScope, runInConsistencyScope } from './routing/consistency-scope.js'
@@ -152,12 +153,16 @@ export class Pool {
     return runTransaction(tx, fn, this.config.dialect.beginStatement ?? 'BEGIN', this.#log, afterCommit)
   }
 
-  /** Borrows a connection, runs one statement, gives it back. */
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
-    return shapeRows(await this.execute<R>(sql, params, options), options)
+  /**
+   * Borrows a connection, runs one statement, gives it back. `sql` is the
+   * text, or pg's object form `{ text, values }` (mysql2's `{ sql, values }`).
+   */
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<unknown> {
+    checkFetch('query', options)
+    return shapeRows(await this.#executeOrFallBack<R>('query', sql, params, options), options)
   }
 
   /**
@@ -165,7 +170,12 @@ export class Pool {
    * result. While the primary's breaker is open, a read that no replica can
    * take goes to `breaker.fallback` when there is one.
    */
-  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+  execute<R = Row>(sql: Statement, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    return this.#executeOrFallBack<R>('execute', sql, params, options)
+  }
+
+  async #executeOrFallBack<R>(call: string, statement: Statement, values: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>> {
+    const { sql, params } = readStatement(call, statement, values)
     const running = this.#execute<R>(sql, params, options)
     const fallback = this.config.breaker?.fallback
     if (fallback === undefined) return running
@@ -192,8 +202,15 @@ export class Pool {
     return new Pipeline(this.#primary.pipelineHost, options)
   }
 
-  /** The guide's message API: `initialize`, `acquire`, `execute`, `release`, `stats`. */
-  process(message: PoolMessage): Promise<unknown> {
+  /**
+   * The guide's message API: `initialize`, `acquire`, `execute`, `release`,
+   * `stats`. The result is typed by the operation.
+   *
+   * ```ts
+   * const { connectionId } = await pool.process({ operation: 'acquire' })
+   * ```
+   */
+  process<M extends PoolMessage>(message: M): Promise<ResultOf<M>> {
     return this.#messages.process(message)
   }
 

@@ -26,7 +26,7 @@ export interface PoolOptions {
   dialect: Dialect<any>
   /** Prefix of log lines, errors and metric labels. Defaults to `'sluice'`. */
   name?: string
-  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2. */
+  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2 (or `max` when that is smaller). */
   min?: number
   /** Most connections the pool opens at once. Defaults to 10. */
   max?: number
@@ -164,8 +164,9 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
   const name = options.name ?? DEFAULTS.name
   if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', name, 'must be a non-empty string')
 
-  const min = integer('min', options.min ?? DEFAULTS.min, 0)
   let max = integer('max', options.max ?? DEFAULTS.max, 1)
+  // the default min follows a small max: `max: 1` alone is valid
+  const min = options.min === undefined ? Math.min(DEFAULTS.min, max) : integer('min', options.min, 0)
   if (min > max) throw new ConfigError('min', min, `must not exceed max (${max})`)
   let clampedMin = min
   if (dialect.maxConnections !== undefined && max > dialect.maxConnections) {
