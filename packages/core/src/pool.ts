@@ -68,7 +68,7 @@ export class Pool {
     const warnings: string[] = []
     this.config = resolvePoolConfig(options, (message) => warnings.push(message))
     const config = this.config
-    this.#log = createLogger(config.log, config.name)
+    this.#log = createLogger(config.logger, config.name)
     for (const warning of warnings) this.#log('warn', warning)
     this.#workflows = new Workflows(
       { clock: config.clock, log: this.#log, preWarm: config.preWarm, max: config.max, open: (need) => this.#primary.preWarm(need) },
@@ -315,7 +315,7 @@ export function createPool(options: PoolOptions): Pool {
 function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string): ConnectionPool {
   const warnings: string[] = []
   const config = resolvePoolConfig({ ...options, dialect, name, replicas: [], routing: undefined }, (message) => warnings.push(message))
-  const log = createLogger(config.log, name)
+  const log = createLogger(config.logger, name)
   for (const warning of warnings) log('warn', warning)
   return new ConnectionPool(config, log, undefined)
 }

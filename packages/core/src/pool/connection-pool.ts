@@ -114,7 +114,7 @@ export class ConnectionPool {
       retire: (entry, reason) => this.#lifecycle.retire(entry, reason),
       checkHealth: (entry) => void this.#lifecycle.checkHealth(entry),
       reportLeak: (lease, held) => {
-        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`)
+        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`, { connectionId: lease.id, heldMs: Math.round(held) }, 'housekeeping')
       },
       replenish: () => this.#lifecycle.dispatch(),
       log,
@@ -288,7 +288,7 @@ export class ConnectionPool {
   #breakerTransitioned(transition: BreakerTransition): void {
     const { from, to, reason, lastError } = transition
     const why = lastError ? `; last failure: ${lastError.message}` : ''
-    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`)
+    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`, { from, to, reason, error: to === 'open' ? lastError : undefined }, 'breaker')
     if (to === 'closed') this.#lifecycle.dispatch()
     this.events.emit('breaker', transition)
   }

@@ -75,7 +75,7 @@ export class Router {
     this.#running = true
     await Promise.all(
       this.#replicas.map((replica) =>
-        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`)),
+        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`, { replica: replica.name, error }, 'routing')),
       ),
     )
     await this.checkReplicas()
@@ -194,7 +194,7 @@ export class Router {
         if (!(error instanceof CircuitOpenError)) {
           // an open breaker already keeps it out of the rotation
           replica.takeOut(errorMessage(error))
-          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`, { replica: replica.name, reason: replica.reason }, 'routing')
         }
         this.#fallbacks++
       }
@@ -248,7 +248,7 @@ export class Router {
       () => {
         if (!this.#running) return
         this.checkReplicas()
-          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }))
+          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }, 'routing'))
           .finally(() => {
             if (this.#running) this.#schedule()
           })

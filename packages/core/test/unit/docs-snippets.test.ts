@@ -42,7 +42,8 @@ function typeErrors(source: string): string[] {
     .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
 }
 
-describe('the documentation snippets compile under tsc --strict', () => {
+// a TypeScript program over the engine's sources takes seconds on a busy machine
+describe('the documentation snippets compile under tsc --strict', { timeout: 60_000 }, () => {
   it("README's 'Use it' and getting started's message API", () => {
     const [useIt] = snippets('README.md', '## Use it')
     const messages = snippets('docs/getting-started.md', '## 6. The message API')
