@@ -14,6 +14,7 @@ export type { PoolConnection, QueryOptions, ExecuteOptions, FetchMode, WriteResu
 export { FETCH_MODES } from './connection/pool-connection.js'
 export type { ConnectionState } from './connection/connection-state.js'
 export type { PoolStats } from './metrics/pool-stats.js'
+export { HEALTH_STATUSES, type HealthStatus, type NodeHealth, type PoolHealth } from './metrics/pool-health.js'
 export type { RetireReason } from './housekeeping/housekeeper.js'
 export type { Dialect, DatabaseKind, QueryResult, RunOptions, StatementKind, StreamOptions, StatementCacheStats, BatchMode, BatchOutcome, BatchStatement } from './dialect.js'
 export { DATABASE_KINDS } from './dialect.js'

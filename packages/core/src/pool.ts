@@ -6,7 +6,10 @@ import { shapeRows } from './connection/shape-rows.js'
 import { checkFetch, readStatement, type Statement } from './connection/statement-arguments.js'
 import type { Dialect, QueryResult } from './dialect.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
+import { assessHealth, type PoolHealth } from './metrics/pool-health.js'
 import type { PoolStats } from './metrics/pool-stats.js'
+import { ArgumentError } from './errors/argument-error.js'
+import { MAX_TIMER_MILLIS } from './config/validators.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import type { PipelineOptions } from './config/pipeline-config.js'
 import { ConnectionPool } from './pool/connection-pool.js'
@@ -269,12 +272,50 @@ export class Pool {
   }
 
   /**
-   * Stops lending, fails waiting acquires, waits up to `closeTimeoutMillis`
-   * for borrowed connections to come back, then closes every connection
-   * (the replicas' too).
+   * How the pool is doing, for a readiness probe: `up`, `degraded` (serving,
+   * with a problem: a replica out of rotation, saturation, failing connects
+   * beside open connections, a half-open breaker) or `down` (the primary's
+   * breaker open, no connection and connects failing, closed), with one
+   * reason per problem and each node's state. Read from what the pool
+   * already knows; `ping: true` also runs the health-check statement on the
+   * primary (within `healthCheckTimeoutMillis`). Never names a secret.
+   *
+   * ```ts
+   * app.get('/ready', async (_req, res) => {
+   *   const health = await pool.health()
+   *   res.status(health.status === 'down' ? 503 : 200).json(health)
+   * })
+   * ```
    */
-  close(): Promise<void> {
-    this.#closePromise ??= Promise.all([this.#primary.close(), this.#router?.close()]).then(() => undefined)
+  async health(options?: { ping?: boolean }): Promise<PoolHealth> {
+    const ping = options?.ping ?? false
+    if (typeof ping !== 'boolean') throw new ArgumentError('health', 'options.ping', 'must be a boolean')
+    return assessHealth(await this.#primary.healthFacts(ping), this.#router?.replicaFacts() ?? [])
+  }
+
+  /**
+   * Shuts down gracefully: new acquires (and queries) fail at once with
+   * `PoolClosedError` and waiting ones are failed; borrowed connections
+   * (running statements, open transactions) get up to `timeoutMillis`
+   * (default `closeTimeoutMillis`) to finish and come back; then every
+   * connection is closed, the replicas' too, forcibly after the deadline.
+   * Later calls return the first call's promise.
+   *
+   * ```ts
+   * process.once('SIGTERM', () => void pool.close({ timeoutMillis: 10_000 }))
+   * ```
+   */
+  close(options?: { timeoutMillis?: number }): Promise<void> {
+    if (this.#closePromise) return this.#closePromise
+    const timeoutMillis = options?.timeoutMillis
+    if (timeoutMillis !== undefined && (!Number.isInteger(timeoutMillis) || timeoutMillis < 0 || timeoutMillis > MAX_TIMER_MILLIS)) {
+      return Promise.reject(new ArgumentError('close', 'options.timeoutMillis', 'must be a whole number of milliseconds, 0 to 2147483647'))
+    }
+    const started = this.config.clock.now()
+    this.#log('info', `closing (waiting up to ${timeoutMillis ?? this.config.closeTimeoutMillis}ms for borrowed connections)`, { timeoutMillis: timeoutMillis ?? this.config.closeTimeoutMillis })
+    this.#closePromise = Promise.all([this.#primary.close(timeoutMillis), this.#router?.close(timeoutMillis)]).then(() => {
+      this.#log('info', `closed in ${Math.round(this.config.clock.now() - started)}ms`, { durationMs: this.config.clock.now() - started })
+    })
     return this.#closePromise
   }
 

@@ -237,18 +237,18 @@ export class ConnectionLifecycle {
    * `closeTimeoutMillis` for borrowed ones to come back (then takes them),
    * and waits for every connect and close in flight.
    */
-  async shutDown(): Promise<void> {
-    const { bag, config, clock, log } = this.#host
+  async shutDown(timeoutMillis: number): Promise<void> {
+    const { bag, clock, log } = this.#host
     if (this.#retryTimer) clock.clearTimeout(this.#retryTimer)
     for (const entry of [...bag.idleEntries()]) this.retire(entry, 'pool-closed')
     if (bag.total > 0) {
       const drained = new Promise<void>((resolve) => (this.#drained = resolve))
       // close() waits on it: it keeps the process alive
-      const timer = clock.setTimeout(() => this.#drained?.(), config.closeTimeoutMillis, 'awaited')
+      const timer = clock.setTimeout(() => this.#drained?.(), timeoutMillis, 'awaited')
       await drained
       clock.clearTimeout(timer)
       for (const entry of [...bag.entries()]) {
-        log('warn', `closing connection ${entry.id} that was still ${entry.state} after ${config.closeTimeoutMillis}ms`, { connectionId: entry.id, state: entry.state, waitedMs: config.closeTimeoutMillis })
+        log('warn', `closing connection ${entry.id} that was still ${entry.state} after ${timeoutMillis}ms`, { connectionId: entry.id, state: entry.state, waitedMs: timeoutMillis })
         entry.lease?.revoke()
         this.retire(entry, 'pool-closed')
       }

@@ -7,6 +7,7 @@ import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
+import type { ReplicaFacts } from '../metrics/pool-health.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
 import { ReplicaNode } from './replica-node.js'
@@ -83,10 +84,10 @@ export class Router {
   }
 
   /** Stops the checks and closes every replica's pool. */
-  async close(): Promise<void> {
+  async close(timeoutMillis?: number): Promise<void> {
     this.#running = false
     if (this.#timer) this.#clock.clearTimeout(this.#timer)
-    await Promise.all(this.#replicas.map((replica) => replica.pool.close()))
+    await Promise.all(this.#replicas.map((replica) => replica.pool.close(timeoutMillis)))
   }
 
   async checkReplicas(): Promise<void> {
@@ -155,6 +156,22 @@ export class Router {
     const dialect = this.#dialect
     if (this.#config.readYourWrites !== 'position' || !dialect.writePosition || lease.inTransaction()) return
     scope.writePosition = await lease.entry.run((raw) => dialect.writePosition!(raw))
+  }
+
+  /** Each replica's side of `pool.health()`: the state of the last check, no I/O. */
+  replicaFacts(): ReplicaFacts[] {
+    return this.#replicas.map((replica) => {
+      const counts = replica.pool.connectionCounts()
+      return {
+        name: replica.name,
+        inRotation: replica.inRotation,
+        reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
+        breaker: replica.pool.breaker?.state ?? 'off',
+        lagMillis: replica.lagMillis,
+        totalConnections: counts.total,
+        activeConnections: counts.active,
+      }
+    })
   }
 
   stats(): RoutingStats {
