@@ -7,6 +7,7 @@ import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
+import type { ReplicaFacts } from '../metrics/pool-health.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
 import { FunctionSafety } from './function-safety.js'
@@ -82,7 +83,7 @@ export class Router {
     this.#running = true
     await Promise.all(
       this.#replicas.map((replica) =>
-        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`)),
+        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`, { replica: replica.name, error }, 'routing')),
       ),
     )
     await this.checkReplicas()
@@ -90,10 +91,10 @@ export class Router {
   }
 
   /** Stops the checks and closes every replica's pool. */
-  async close(): Promise<void> {
+  async close(timeoutMillis?: number): Promise<void> {
     this.#running = false
     if (this.#timer) this.#clock.clearTimeout(this.#timer)
-    await Promise.all(this.#replicas.map((replica) => replica.pool.close()))
+    await Promise.all(this.#replicas.map((replica) => replica.pool.close(timeoutMillis)))
   }
 
   async checkReplicas(): Promise<void> {
@@ -166,6 +167,22 @@ export class Router {
     return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
   }
 
+  /** Each replica's side of `pool.health()`: the state of the last check, no I/O. */
+  replicaFacts(): ReplicaFacts[] {
+    return this.#replicas.map((replica) => {
+      const counts = replica.pool.connectionCounts()
+      return {
+        name: replica.name,
+        inRotation: replica.inRotation,
+        reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
+        breaker: replica.pool.breaker?.state ?? 'off',
+        lagMillis: replica.lagMillis,
+        totalConnections: counts.total,
+        activeConnections: counts.active,
+      }
+    })
+  }
+
   stats(): RoutingStats {
     return {
       readsToReplicas: this.#readsToReplicas,
@@ -203,7 +220,7 @@ export class Router {
         if (!(error instanceof CircuitOpenError)) {
           // an open breaker already keeps it out of the rotation
           replica.takeOut(errorMessage(error))
-          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`, { replica: replica.name, reason: replica.reason }, 'routing')
         }
         this.#fallbacks++
       }
@@ -268,7 +285,7 @@ export class Router {
       () => {
         if (!this.#running) return
         this.checkReplicas()
-          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }))
+          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }, 'routing'))
           .finally(() => {
             if (this.#running) this.#schedule()
           })

@@ -15,7 +15,9 @@ describe('configuration', () => {
     [{ healthThreshold: 101 }, 'Sluice: invalid option healthThreshold = 101: must be between 0 and 100'],
     [{ maxPoolSize: 3 }, 'Sluice: invalid option maxPoolSize = 3: unknown option'],
     [{ resetOnRelease: 'always' }, 'Sluice: invalid option resetOnRelease = "always": must be one of rollback, full'],
-    [{ log: ['verbose'] }, 'Sluice: invalid option log = an array: must be false, a function, or a list of debug, info, warn, error'],
+    [{ log: ['verbose'] }, 'Sluice: invalid option log = an array: must be a logger, a function, false, or a list of debug, info, warn, error'],
+    [{ logger: { info() {} } }, 'Sluice: invalid option logger.debug = undefined: must be a function (a logger has debug, info, warn and error)'],
+    [{ logger: console, log: false }, 'Sluice: invalid option log = false: is the old name of logger: pass only logger'],
     // a larger delay would become a 1 ms timer
     [{ routing: { replicaCheckIntervalMillis: 2 ** 31 } }, 'Sluice: invalid option routing.replicaCheckIntervalMillis = 2147483648: must be at most 2147483647 (about 24.8 days)'],
     [{ routing: { strategy: 'random' } }, 'Sluice: invalid option routing.strategy = "random": must be one of round-robin, least-busy'],
