@@ -5,6 +5,7 @@ import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
 import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig } from './breaker-config.js'
 import { DEFAULTS } from './defaults.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
+import { resolvePatternsConfig, type PatternsOptions, type ResolvedPatternsConfig } from './patterns-config.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from './routing-config.js'
 import { checkKnownKeys, finiteNumber, integer, millis, oneOf } from './validators.js'
 
@@ -100,6 +101,12 @@ export interface PoolOptions {
    * do. Defaults to false: an open pool keeps the process alive until `close()`.
    */
   allowExitOnIdle?: boolean
+  /**
+   * The pattern tracker and the query metrics: how many statement
+   * fingerprints `pool.patterns.frequent()` keeps, how many tables get a
+   * label of their own. Defaults to `PATTERNS_DEFAULTS`.
+   */
+  patterns?: PatternsOptions
   /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -136,6 +143,7 @@ export interface ResolvedPoolConfig {
   /** Undefined when the breaker is off. */
   readonly breaker: ResolvedBreakerConfig | undefined
   readonly allowExitOnIdle: boolean
+  readonly patterns: ResolvedPatternsConfig
   readonly log: LogConfig
   readonly clock: Clock
 }
@@ -146,7 +154,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'patterns', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -225,6 +233,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     onConnect: checkOnConnect(options.onConnect),
     breaker: resolveBreakerConfig(options.breaker),
     allowExitOnIdle,
+    patterns: resolvePatternsConfig(options.patterns),
     log: checkLog(options.log ?? ['warn', 'error']),
     clock: options.clock ?? systemClock,
   })

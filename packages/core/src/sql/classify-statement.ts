@@ -20,7 +20,11 @@ import { tokenize, type SqlToken, type TokenizeOptions } from '../sql/tokenize.j
  * keyword inside them changes nothing.
  */
 export function classifyStatement(sql: string, options: TokenizeOptions): StatementKind {
-  const tokens = tokenize(sql, options)
+  return classifyTokens(tokenize(sql, options))
+}
+
+/** `classifyStatement()` on a statement already tokenized. */
+export function classifyTokens(tokens: readonly SqlToken[]): StatementKind {
   if (tokens.length === 0) return 'unknown'
   if (tokens.some((t) => t.kind === 'unterminated')) return 'unknown'
   if (hasSecondStatement(tokens)) return 'unknown'

@@ -1,7 +1,7 @@
 /** A token of SQL text, with literals and comments already reduced away. */
 export type SqlToken =
   | { readonly kind: 'word'; readonly text: string } // upper-cased keyword or identifier
-  | { readonly kind: 'quoted' } // a quoted identifier: "x", `x`, [x]
+  | { readonly kind: 'quoted'; readonly text: string } // a quoted identifier: "x", `x`, its name unquoted
   | { readonly kind: 'literal' } // a string, number, or dollar-quoted body
   | { readonly kind: 'param' } // $1, ?, :name
   | { readonly kind: 'punct'; readonly text: string }
@@ -43,9 +43,11 @@ export function tokenize(sql: string, options: TokenizeOptions): SqlToken[] {
       if (i < 0) return [...tokens, { kind: 'unterminated' }]
       tokens.push({ kind: 'literal' })
     } else if (c === '"' || c === '`') {
+      const start = i
       i = skipQuoted(sql, i, c, false)
       if (i < 0) return [...tokens, { kind: 'unterminated' }]
-      tokens.push({ kind: 'quoted' })
+      // the name, for fingerprints and table names; a doubled quote inside stands for one
+      tokens.push({ kind: 'quoted', text: sql.slice(start + 1, i - 1).replaceAll(c + c, c) })
     } else if (c === '$' && next !== undefined && /[0-9]/.test(next)) {
       i += 2
       while (i < n && /[0-9]/.test(sql[i]!)) i++
