@@ -31,13 +31,14 @@ export interface HistogramSnapshot {
 export class Histogram {
   readonly bounds: readonly number[]
   /** Observations per bucket (not cumulative); the last slot is `+Inf`. */
-  readonly #counts: Float64Array
+  readonly #counts: number[]
   #count = 0
   #sum = 0
 
   constructor(bounds: readonly number[]) {
     this.bounds = bounds
-    this.#counts = new Float64Array(bounds.length + 1)
+    // a plain array: allocating a typed array costs more than the whole of a record()
+    this.#counts = new Array<number>(bounds.length + 1).fill(0)
   }
 
   observe(value: number): void {

@@ -77,7 +77,7 @@ function render(tokens: readonly SqlToken[]): string {
     const part = parts[i]!
     const previous = parts[i - 1]
     const glued =
-      previous === undefined || previous === '(' || previous === '.' || previous === ':' || part === ',' || part === ')' || part === '.' || part === ';' || part === ':' || (part === '(' && isCallee(previous))
+      previous === undefined || previous === '(' || previous === '.' || previous === ':' || part === ',' || part === ')' || part === '.' || part === ';' || part === ':' || (part === '(' && isCallee(previous) && !TABLE_BEFORE.has(parts[i - 2] ?? ''))
     out += glued ? part : ` ${part}`
   }
   return out
