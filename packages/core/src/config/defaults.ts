@@ -34,6 +34,8 @@ export const DEFAULTS = {
   housekeepingIntervalMillis: 1_000,
   /** How long `close()` waits for borrowed connections before closing them anyway. */
   closeTimeoutMillis: 30_000,
+  /** Without a `logger`, warnings and errors go to the console. */
+  logLevels: ['warn', 'error'],
 } as const
 
 /** Share of `maxLifetimeMillis` taken off at random so connections don't expire together. */
@@ -53,7 +55,16 @@ export const ROUTING_DEFAULTS = {
   readYourWrites: 'position',
   /** How long after a write a scope's reads stay on the primary in `window` mode. */
   readYourWritesWindowMillis: 2_000,
+  /** Functions (`name` or `schema.name`) the user vouches for: statements calling them may run on a replica. */
+  safeFunctions: [] as readonly string[],
+  /** Functions that always send a statement calling them to the primary, whatever the database says. */
+  unsafeFunctions: [] as readonly string[],
+  /** How long the database's word on a function (PostgreSQL's volatility) is trusted before it is asked again. */
+  functionCacheMillis: 60_000,
 } as const
+
+/** The most functions whose verdict a pool's router remembers (the least recently judged go first). */
+export const FUNCTION_CACHE_SIZE = 1_000
 
 /** Defaults of `createPool({ breaker })`, the seed's circuit breaker in camelCase. */
 export const BREAKER_DEFAULTS = {
@@ -102,3 +113,19 @@ export const PIPELINE_DEFAULTS = {
 export const STREAM_CHUNK_SIZE = 100
 /** Rows `query(..., { fetch: 'many' })` returns when the caller sets no `size`. */
 export const FETCH_MANY_SIZE = 100
+
+/** Defaults of `createPool({ patterns })`. */
+export const PATTERNS_DEFAULTS = Object.freeze({
+  /** Fingerprints the pattern tracker keeps (the most frequent). */
+  capacity: 1_000,
+  /** Tables with a `table` label of their own in the query metrics (the first seen); the rest are `other`. */
+  tableLabels: 20,
+})
+
+/**
+ * Statement texts whose shape (fingerprint, operation, tables) is kept so
+ * that a repeated statement is not tokenized again; the oldest go first.
+ */
+export const STATEMENT_SHAPE_CACHE_SIZE = 2_000
+/** A statement text longer than this is described every time rather than kept as a cache key. */
+export const STATEMENT_SHAPE_MAX_CACHED_LENGTH = 8_192

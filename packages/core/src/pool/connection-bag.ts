@@ -209,15 +209,15 @@ export class ConnectionBag {
     const host = this.#host
     entry.state = 'in-use'
     host.keepProcessAlive?.(entry.raw, true)
-    // leak detection needs the real time; otherwise the connection's return time stands in for it
-    entry.leasedAt = now ?? (stack === undefined ? entry.idleSince : host.clock.now())
+    // the usage-time histogram and leak detection need when it was lent
+    entry.leasedAt = now ?? host.clock.now()
     entry.leaseStack = stack
     entry.leaseScope = scope
     entry.leakReported = false
     const lease = new Lease(host.leaseHost, entry)
     entry.lease = lease
     scope?.attach(lease)
-    host.counters.acquireWait.record(waitedMillis)
+    host.counters.recordAcquire(waitedMillis)
     if (host.events.has('acquire')) host.events.emit('acquire', entry.id)
     return lease
   }

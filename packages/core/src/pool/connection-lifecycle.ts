@@ -138,13 +138,14 @@ export class ConnectionLifecycle {
 
   /** A borrower gave its lease back: closed if it must be, reset if it needs it, else idle again. */
   giveBack(lease: Lease, destroy: Error | undefined): void {
-    const { bag, events, clock, config } = this.#host
+    const { bag, events, clock, config, counters } = this.#host
+    const now = clock.now()
+    counters.usageSeconds.observe((now - lease.acquiredAt) / 1000)
     const entry = bag.takeBack(lease)
     if (events.has('release')) events.emit('release', entry.id)
     if (destroy) return this.retire(entry, 'destroyed')
     if (entry.brokenBy) return this.retire(entry, 'broken')
     if (this.#host.closed()) return this.retire(entry, 'pool-closed')
-    const now = clock.now()
     if (now >= entry.expiresAt) return this.retire(entry, 'lifetime')
     if (entry.busy || config.resetOnRelease === 'full' || this.inTransaction(entry)) return void this.#resetThenReturn(entry)
     entry.verifiedAt = now
@@ -196,7 +197,7 @@ export class ConnectionLifecycle {
       // a timed-out check may still be running, and a fatal one left nothing usable
       if (error instanceof HealthCheckTimeoutError || this.#dialect.isFatal(error)) entry.markBroken(err)
       else entry.health = adjustHealth(entry.health, HEALTH.checkFailed)
-      log('warn', `health check of ${entry.id} failed: ${err.message} (health ${entry.health})`)
+      log('warn', `health check of ${entry.id} failed: ${err.message} (health ${entry.health})`, { connectionId: entry.id, health: entry.health, durationMs: clock.now() - started, error: err }, 'connection')
       answered = false
     }
     if (entry.state !== 'reserved') return answered
@@ -212,7 +213,7 @@ export class ConnectionLifecycle {
     if (entry.state === 'closing' || entry.state === 'closed') return
     entry.markBroken(error)
     if (entry.state !== 'idle') return // its borrower or the housekeeper gives it back, and then it is closed
-    this.#host.log('warn', `connection ${entry.id} was lost while idle (${error.message}); replacing it`)
+    this.#host.log('warn', `connection ${entry.id} was lost while idle (${error.message}); replacing it`, { connectionId: entry.id, error }, 'connection')
     this.retire(entry, 'broken')
     this.#host.events.emit('error', error, entry.id)
   }
@@ -223,7 +224,8 @@ export class ConnectionLifecycle {
     if (!bag.remove(entry)) return
     this.#keepStatementTotals(entry)
     if (reason !== 'pool-closed') counters.recycled++
-    log('debug', `closing connection ${entry.id} (${reason})`)
+    counters.countClosed(reason)
+    log('debug', `closing connection ${entry.id} (${reason})`, { connectionId: entry.id, reason, ageMs: Math.round(this.#host.clock.now() - entry.createdAt) }, 'connection')
     if (events.has('remove')) events.emit('remove', entry.id, reason)
     this.#track(
       this.#dialect.close(entry.raw).then(() => {
@@ -239,18 +241,18 @@ export class ConnectionLifecycle {
    * `closeTimeoutMillis` for borrowed ones to come back (then takes them),
    * and waits for every connect and close in flight.
    */
-  async shutDown(): Promise<void> {
-    const { bag, config, clock, log } = this.#host
+  async shutDown(timeoutMillis: number): Promise<void> {
+    const { bag, clock, log } = this.#host
     if (this.#retryTimer) clock.clearTimeout(this.#retryTimer)
     for (const entry of [...bag.idleEntries()]) this.retire(entry, 'pool-closed')
     if (bag.total > 0) {
       const drained = new Promise<void>((resolve) => (this.#drained = resolve))
       // close() waits on it: it keeps the process alive
-      const timer = clock.setTimeout(() => this.#drained?.(), config.closeTimeoutMillis, 'awaited')
+      const timer = clock.setTimeout(() => this.#drained?.(), timeoutMillis, 'awaited')
       await drained
       clock.clearTimeout(timer)
       for (const entry of [...bag.entries()]) {
-        log('warn', `closing connection ${entry.id} that was still ${entry.state} after ${config.closeTimeoutMillis}ms`)
+        log('warn', `closing connection ${entry.id} that was still ${entry.state} after ${timeoutMillis}ms`, { connectionId: entry.id, state: entry.state, waitedMs: timeoutMillis })
         entry.lease?.revoke()
         this.retire(entry, 'pool-closed')
       }
@@ -260,6 +262,7 @@ export class ConnectionLifecycle {
   }
 
   #open(): Promise<void> {
+    const startedAt = this.#host.clock.now()
     let connecting: Promise<unknown>
     try {
       connecting = this.#dialect.connect()
@@ -275,7 +278,7 @@ export class ConnectionLifecycle {
       })
     }
     const done = connecting.then(
-      (raw) => this.#opened(raw),
+      (raw) => this.#opened(raw, startedAt),
       (error: unknown) => this.#openFailed(error, !connected),
     )
     const tracked = done.finally(() => {
@@ -287,13 +290,14 @@ export class ConnectionLifecycle {
     return tracked
   }
 
-  #opened(raw: unknown): void {
+  #opened(raw: unknown, startedAt: number): void {
     const { bag, config, clock, counters, log, events } = this.#host
     this.#createFailures = 0
     this.#retryAt = 0
     this.#lastCreateError = undefined
     this.#permanent = undefined
     const now = clock.now()
+    counters.creationSeconds.observe((now - startedAt) / 1000)
     this.#host.breaker?.recordSuccess(now)
     if (this.#host.closed()) {
       this.#track(this.#dialect.close(raw))
@@ -307,9 +311,9 @@ export class ConnectionLifecycle {
     try {
       this.#dialect.watch(raw, (error) => this.lost(entry, error))
     } catch (error) {
-      log('warn', 'the dialect could not watch a new connection', { error: errorMessage(error) })
+      log('warn', 'the dialect could not watch a new connection', { connectionId: entry.id, error: errorMessage(error) }, 'connection')
     }
-    log('debug', `opened connection ${entry.id}`)
+    log('debug', `opened connection ${entry.id} in ${Math.round(now - startedAt)}ms`, { connectionId: entry.id, durationMs: now - startedAt, total: bag.total }, 'connection')
     if (events.has('connect')) events.emit('connect', entry.id)
     bag.makeIdle(entry, now)
   }
@@ -332,11 +336,11 @@ export class ConnectionLifecycle {
   #openFailed(error: unknown, connecting: boolean): void {
     const { config, clock, counters, log, events } = this.#host
     const err = asError(error)
-    counters.failedCreates++
     this.#lastCreateError = err
     const now = clock.now()
     if (connecting || this.#dialect.isFatal(error)) this.#host.breaker?.recordFailure(err, now)
     const reason = connecting ? (this.#dialect.classifyConnectError?.(error) ?? 'transient') : 'transient'
+    counters.countFailedCreate(connecting ? reason : 'setup')
     if (reason !== 'transient') return this.#failedPermanently(new PermanentConnectError(config.name, this.#dialect.description, reason, err), now)
     if (this.#permanent !== undefined) {
       // the cause changed (the server now refuses, say): back to the ordinary back-off
@@ -349,7 +353,7 @@ export class ConnectionLifecycle {
       this.#createFailures++
       const delay = Math.min(config.createRetryMaxMillis, config.createRetryInitialMillis * 2 ** (this.#createFailures - 1))
       this.#retryAt = now + delay
-      log('warn', `could not open a connection to ${this.#dialect.description}: ${err.message}; retrying in ${Math.round(delay)}ms`)
+      log('warn', `could not open a connection to ${this.#dialect.description}: ${err.message}; retrying in ${Math.round(delay)}ms`, { error: err, failures: this.#createFailures, retryInMs: Math.round(delay) }, 'connection')
     }
     events.emit('error', err, undefined)
   }
@@ -364,7 +368,7 @@ export class ConnectionLifecycle {
     this.#permanent = failure
     this.#createFailures++
     this.#retryAt = now + Math.max(config.createRetryMaxMillis, PERMANENT_ERROR_RETRY_MILLIS)
-    log('error', failure.message)
+    log('error', failure.message, { error: failure.cause instanceof Error ? failure.cause : failure, permanent: true }, 'connection')
     bag.rejectWaiters(() => failure)
     events.emit('error', failure.cause as Error, undefined)
   }
@@ -389,7 +393,7 @@ export class ConnectionLifecycle {
       // a full reset cleared what onConnect set up on the session
       if (full && config.onConnect) await entry.run((raw) => this.#setUp(raw))
     } catch (error) {
-      log('warn', `could not reset connection ${entry.id} after release; closing it`, { error: errorMessage(error) })
+      log('warn', `could not reset connection ${entry.id} after release; closing it`, { connectionId: entry.id, error: asError(error) }, 'connection')
       return this.retire(entry, 'reset-failed')
     }
     if (entry.state !== 'reserved') return
@@ -414,7 +418,7 @@ export class ConnectionLifecycle {
 
   #track(closing: Promise<void>): void {
     const tracked: Promise<void> = closing
-      .catch((error: unknown) => this.#host.log('warn', 'closing a connection failed', { error: errorMessage(error) }))
+      .catch((error: unknown) => this.#host.log('warn', 'closing a connection failed', { error: asError(error) }, 'connection'))
       .finally(() => this.#closing.delete(tracked))
     this.#closing.add(tracked)
   }

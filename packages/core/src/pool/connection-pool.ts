@@ -1,5 +1,5 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
-import type { Lease, LeaseHost } from '../connection/lease.js'
+import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, QueryOptions, Row } from '../connection/pool-connection.js'
 import { shapeRows } from '../connection/shape-rows.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
@@ -7,7 +7,12 @@ import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
+import type { PrimaryFacts } from '../metrics/pool-health.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
+import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
+import { withTimeout } from '../util/with-timeout.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
+import type { StatementCatalog } from '../metrics/statement-catalog.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -21,6 +26,14 @@ import type { PoolEvents } from './pool-events.js'
 
 /** What `stats()` of one pool reports; the facade adds the workflows. */
 export type ConnectionPoolStats = Omit<PoolStats, 'workflows'>
+
+/** What a node shares with the pool it belongs to. */
+export interface NodeShared {
+  /** The tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
+  readonly workflows: WorkflowTracker | undefined
+  /** The pool-wide statement shapes and pattern tracker, fed by every node. */
+  readonly statements: StatementCatalog | undefined
+}
 
 /**
  * The connections of one database node (HikariCP's HikariPool): the primary,
@@ -37,7 +50,7 @@ export class ConnectionPool {
   readonly dialect: Dialect<any>
   readonly clock: Clock
   readonly log: Logger
-  readonly counters = new PoolCounters()
+  readonly counters: PoolCounters
   readonly events: TypedEmitter<PoolEvents>
   /** What explicit and implicit pipelines reach of this pool. */
   readonly pipelineHost: ImplicitPipelinerHost
@@ -51,18 +64,20 @@ export class ConnectionPool {
   readonly #workflows: WorkflowTracker | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
+  /** Sees every statement run on this pool's leases (the router's read-your-writes); set by `observeStatements()`. */
+  #observer: StatementObserver | undefined
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
 
-  /** `workflows`: the tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
-  constructor(config: ResolvedPoolConfig, log: Logger, workflows: WorkflowTracker | undefined) {
+  constructor(config: ResolvedPoolConfig, log: Logger, shared: NodeShared) {
     this.config = config
     this.name = config.name
     this.dialect = config.dialect
     this.clock = config.clock
     this.log = log
-    this.#workflows = workflows
+    this.#workflows = shared.workflows
+    this.counters = new PoolCounters(shared.statements)
     this.events = new TypedEmitter((event, error) => log('error', `a '${event}' listener threw`, { error }))
     this.breaker =
       config.breaker &&
@@ -72,6 +87,8 @@ export class ConnectionPool {
         probe: () => this.#lifecycle.probe().catch(() => false),
         transitioned: (transition) => this.#breakerTransitioned(transition),
       })
+    // read when each statement ends: the router sets it after this pool is built
+    const currentObserver = (): StatementObserver | undefined => this.#observer
     const leaseHost: LeaseHost = {
       name: config.name,
       dialect: config.dialect,
@@ -84,6 +101,9 @@ export class ConnectionPool {
         this.#lifecycle.giveBack(lease, destroy)
       },
       inTransaction: (entry) => this.#lifecycle.inTransaction(entry),
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#bag = new ConnectionBag({
       clock: config.clock,
@@ -115,7 +135,7 @@ export class ConnectionPool {
       retire: (entry, reason) => this.#lifecycle.retire(entry, reason),
       checkHealth: (entry) => void this.#lifecycle.checkHealth(entry),
       reportLeak: (lease, held) => {
-        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`)
+        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`, { connectionId: lease.id, heldMs: Math.round(held) }, 'housekeeping')
       },
       replenish: () => this.#lifecycle.dispatch(),
       log,
@@ -133,12 +153,20 @@ export class ConnectionPool {
       load: () => this.#bag.load(),
       waiting: () => this.#bag.waiting,
       closed: () => this.#closed,
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#pipeliner = ImplicitPipeliner.create(this.pipelineHost, config.implicitPipelining)
   }
 
   get closed(): boolean {
     return this.#closed
+  }
+
+  /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
+  observeStatements(observer: StatementObserver): void {
+    this.#observer = observer
   }
 
   /** Opens `min` connections and resolves when they are open; rejects with the connect error while the database cannot be reached. */
@@ -158,7 +186,10 @@ export class ConnectionPool {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.name, 'acquire'))
     const breaker = this.breaker
     if (breaker !== undefined && breaker.state !== 'closed') {
-      if (!breaker.admit()) return Promise.reject(breaker.rejection())
+      if (!breaker.admit()) {
+        this.counters.queryErrorsByClass.breaker_open++
+        return Promise.reject(breaker.rejection())
+      }
       return this.#borrowOnTrial(breaker, workflowId)
     }
     return this.#borrow(workflowId)
@@ -244,6 +275,43 @@ export class ConnectionPool {
     return { total: this.#bag.total, active: this.#bag.count('in-use') }
   }
 
+  /**
+   * This node's side of `pool.health()`, read from the bag, the breaker and
+   * the last connect; with `ping`, one health-check statement first, bounded
+   * by `healthCheckTimeoutMillis` (waiting for a connection included).
+   */
+  async healthFacts(ping: boolean): Promise<PrimaryFacts> {
+    let pinged: Pick<PrimaryFacts, 'pingMillis' | 'pingError'> = {}
+    if (ping && !this.#closed) pinged = await this.#ping()
+    const bag = this.#bag
+    const breaker = this.breaker?.stats()
+    const connectError = this.#lifecycle.lastCreateError
+    return {
+      name: this.name,
+      closed: this.#closed,
+      breaker: breaker?.state ?? 'off',
+      retryAfterMillis: breaker?.retryAfterMillis,
+      max: this.config.max,
+      totalConnections: bag.total,
+      activeConnections: bag.count('in-use'),
+      pendingAcquires: bag.waiting,
+      connectError: connectError?.message,
+      ...pinged,
+    }
+  }
+
+  async #ping(): Promise<Pick<PrimaryFacts, 'pingMillis' | 'pingError'>> {
+    const { healthCheckQuery, healthCheckTimeoutMillis } = this.config
+    const started = this.clock.now()
+    try {
+      const timeout = () => new HealthCheckTimeoutError('ping', healthCheckTimeoutMillis)
+      await withTimeout(this.execute(healthCheckQuery, undefined, { timeoutMillis: healthCheckTimeoutMillis }), healthCheckTimeoutMillis, this.clock, 'awaited', timeout)
+      return { pingMillis: Math.round((this.clock.now() - started) * 1000) / 1000 }
+    } catch (error) {
+      return { pingError: error instanceof Error ? error.message : String(error) }
+    }
+  }
+
   stats(): ConnectionPoolStats {
     const bag = this.#bag
     const healthScores: Record<string, number> = {}
@@ -273,12 +341,48 @@ export class ConnectionPool {
     }
   }
 
+  /** This node's instruments, read now from the one bookkeeping `stats()` reads too. */
+  metrics(role: NodeMetrics['role']): NodeMetrics {
+    const bag = this.#bag
+    const c = this.counters
+    const healthScores: number[] = []
+    for (const entry of bag.entries()) healthScores.push(entry.health)
+    return {
+      node: this.name,
+      role,
+      connections: {
+        total: bag.total,
+        active: bag.count('in-use'),
+        idle: bag.idle,
+        pending: bag.waiting,
+        creating: this.#lifecycle.creating,
+        min: this.config.min,
+        max: this.config.max,
+      },
+      healthScores,
+      acquireSeconds: c.acquireSeconds.snapshot(),
+      usageSeconds: c.usageSeconds.snapshot(),
+      creationSeconds: c.creationSeconds.snapshot(),
+      acquireTimeouts: c.acquireTimeouts,
+      connectionsCreated: c.created,
+      connectionsClosed: { ...c.closedByReason },
+      connectsFailed: { ...c.failedByReason },
+      queries: c.queryTime.count,
+      queryErrors: { ...c.queryErrorsByClass },
+      queryDurations: [...c.queryDurations.values()].map((d) => ({ operation: d.operation, table: d.table, seconds: d.seconds.snapshot() })),
+      statementCache: this.#statementStats(),
+      batchSizes: c.batchSizes.snapshot(),
+      breaker: this.breaker?.stats(),
+    }
+  }
+
   /**
-   * Stops lending, fails waiting acquires, waits up to `closeTimeoutMillis`
-   * for borrowed connections to come back, then closes every connection.
+   * Stops lending, fails waiting acquires, waits up to `timeoutMillis`
+   * (`closeTimeoutMillis` by default) for borrowed connections to come back,
+   * then closes every connection.
    */
-  close(): Promise<void> {
-    this.#closePromise ??= this.#shutDown()
+  close(timeoutMillis = this.config.closeTimeoutMillis): Promise<void> {
+    this.#closePromise ??= this.#shutDown(timeoutMillis)
     return this.#closePromise
   }
 
@@ -288,12 +392,12 @@ export class ConnectionPool {
     this.#lifecycle.dispatch()
   }
 
-  async #shutDown(): Promise<void> {
+  async #shutDown(timeoutMillis: number): Promise<void> {
     this.#closed = true
     this.#housekeeper.stop()
     this.breaker?.stop()
     this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
-    await this.#lifecycle.shutDown()
+    await this.#lifecycle.shutDown(timeoutMillis)
     await this.dialect.end?.()
   }
 
@@ -305,7 +409,7 @@ export class ConnectionPool {
   #breakerTransitioned(transition: BreakerTransition): void {
     const { from, to, reason, lastError } = transition
     const why = lastError ? `; last failure: ${lastError.message}` : ''
-    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`)
+    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`, { from, to, reason, error: to === 'open' ? lastError : undefined }, 'breaker')
     if (to === 'closed') this.#lifecycle.dispatch()
     this.events.emit('breaker', transition)
   }
