@@ -4,7 +4,9 @@ import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteRe
 import { runTransaction } from './connection/run-transaction.js'
 import { shapeRows } from './connection/shape-rows.js'
 import type { Dialect, QueryResult } from './dialect.js'
+import { CapabilityError } from './errors/capability-error.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
+import type { WorkloadForecast } from './learning/workload-forecast.js'
 import type { PoolStats } from './metrics/pool-stats.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import type { PipelineOptions } from './config/pipeline-config.js'
@@ -240,6 +242,16 @@ export class Pool {
   /** Routing counters and each replica's state; undefined without replicas. */
   routingStats(): RoutingStats | undefined {
     return this.#router?.stats()
+  }
+
+  /**
+   * What the pool expects of its workload: peak hours, the arrival rate now
+   * and next hour, a recommended size (Little's law plus headroom), and how
+   * sure it is (`'not enough data'` rather than a guess). See docs/learning.md.
+   */
+  forecast(): WorkloadForecast {
+    if (!this.#primary.learning) throw new CapabilityError('forecast() needs learning, which this pool has off (learning: false)')
+    return this.#primary.learning.forecast()
   }
 
   /** Recent peak connection counts per workflow type, as pre-warming sees them. */

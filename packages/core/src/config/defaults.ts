@@ -34,6 +34,10 @@ export const DEFAULTS = {
   housekeepingIntervalMillis: 1_000,
   /** How long `close()` waits for borrowed connections before closing them anyway. */
   closeTimeoutMillis: 30_000,
+  /** Sizing stays as configured unless the user asks for `'adaptive'`. */
+  sizing: 'fixed',
+  /** Server connections adaptive sizing leaves to everyone else. */
+  reservedConnections: 3,
 } as const
 
 /** Share of `maxLifetimeMillis` taken off at random so connections don't expire together. */
@@ -102,3 +106,29 @@ export const PIPELINE_DEFAULTS = {
 export const STREAM_CHUNK_SIZE = 100
 /** Rows `query(..., { fetch: 'many' })` returns when the caller sets no `size`. */
 export const FETCH_MANY_SIZE = 100
+
+/** Tuning of `sizing: 'adaptive'` (docs/learning.md). */
+export const ADAPTIVE_SIZING = {
+  /** Headroom over the recent mean demand, in its square roots (1: about the 84th percentile of demand). */
+  z: 1,
+  /** A shrink is considered only when demand plus headroom is 20% or more below the target... */
+  shrinkBand: 0.2,
+  /** ...and has stayed there this long. */
+  shrinkAfterMillis: 30_000,
+  /** The least time between a change and the next shrink. */
+  cooldownMillis: 30_000,
+  /** An idle connection beyond the target is retired after this long idle. */
+  idleMillis: 10_000,
+  /** How often the server's room is read. */
+  serverRoomIntervalMillis: 30_000,
+  /** How long before a forecast rise the pool opens for it. */
+  preWarmLeadMillis: 120_000,
+} as const
+
+/** Defaults of `createPool({ learning })`. */
+export const LEARNING_DEFAULTS = {
+  /** How often what was learned is written to the store (and at close). */
+  saveIntervalMillis: 300_000,
+  /** The forecast's headroom z-score: the 95th percentile of demand. */
+  forecastZ: 1.645,
+} as const

@@ -7,6 +7,7 @@ import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
+import { WorkloadLearning } from '../learning/workload-learning.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -48,13 +49,18 @@ export class ConnectionPool {
   readonly #lifecycle: ConnectionLifecycle
   readonly #housekeeper: Housekeeper
   readonly #workflows: WorkflowTracker | undefined
+  /** The workload forecast and adaptive sizing (the primary's, when learning is on). */
+  readonly learning: WorkloadLearning | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
 
-  /** `workflows`: the tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
+  /**
+   * `workflows`: the tracker that attributes acquires to workflow scopes (the
+   * primary's); none for a replica, which also learns nothing (its size is fixed).
+   */
   constructor(config: ResolvedPoolConfig, log: Logger, workflows: WorkflowTracker | undefined) {
     this.config = config
     this.name = config.name
@@ -95,6 +101,25 @@ export class ConnectionPool {
       timeoutError: (waited) => new PoolTimeoutError(config.name, waited, this.#bag.snapshot(config.max), this.#lifecycle.lastCreateError, config.dialect.description),
       keepProcessAlive: config.allowExitOnIdle ? keepProcessAliveOf(config.dialect) : undefined,
     })
+    this.learning =
+      workflows === undefined || config.learning === undefined
+        ? undefined
+        : new WorkloadLearning({
+            config,
+            log,
+            arrivals: () => this.counters.acquireWait.count + this.counters.acquireTimeouts,
+            demand: () => this.#bag.load(),
+            takePeakDemand: () => this.#bag.takePeakLoad(),
+            open: () => this.#bag.total + this.#lifecycle.creating,
+            readServerRoom: () => this.#lifecycle.readServerRoom(),
+            resized: (change) => {
+              log('info', `adaptive size ${change.from} -> ${change.to} (${change.reason})`)
+              this.events.emit('resize', change)
+              // a larger target opens now; a smaller one waits for idle connections to age out
+              if (change.to > change.from) this.#lifecycle.dispatch()
+            },
+          })
+    const learning = this.learning
     this.#lifecycle = new ConnectionLifecycle({
       config,
       clock: config.clock,
@@ -105,6 +130,8 @@ export class ConnectionPool {
       breaker: this.breaker,
       started: () => this.#started,
       closed: () => this.#closed,
+      floor: learning ? () => learning.floor() : () => config.min,
+      ceiling: learning ? () => learning.ceiling() : () => config.max,
     })
     this.#housekeeper = new Housekeeper({
       config,
@@ -116,6 +143,9 @@ export class ConnectionPool {
       reportLeak: (lease, held) => {
         log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`)
       },
+      floor: learning ? () => learning.floor() : () => config.min,
+      idleMillis: learning ? () => learning.idleMillis : () => config.maxIdleMillis,
+      adapt: learning ? () => learning.tick() : () => {},
       replenish: () => this.#lifecycle.dispatch(),
       log,
     })
@@ -253,6 +283,7 @@ export class ConnectionPool {
       connections: { created: c.created, recycled: c.recycled, failed: c.failedCreates, acquireTimeouts: c.acquireTimeouts },
       statements: this.#statementStats(),
       breaker: this.breaker?.stats(),
+      sizing: this.learning?.stats(),
     }
   }
 
@@ -267,6 +298,7 @@ export class ConnectionPool {
 
   #start(): void {
     this.#started = true
+    void this.learning?.start()
     this.#housekeeper.start()
     this.#lifecycle.dispatch()
   }
@@ -277,6 +309,7 @@ export class ConnectionPool {
     this.breaker?.stop()
     this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
     await this.#lifecycle.shutDown()
+    await this.learning?.close()
     await this.dialect.end?.()
   }
 
