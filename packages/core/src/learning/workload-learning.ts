@@ -52,6 +52,8 @@ export class WorkloadLearning implements WorkloadForecaster {
   #changes = 0
   #lastChange: SizeChange | undefined
   #forecastFloor = 0
+  /** The minute the forecast floor was worked out for: once a minute is enough. */
+  #floorMinute = -1
 
   constructor(host: LearningHost) {
     this.#host = host
@@ -59,6 +61,8 @@ export class WorkloadLearning implements WorkloadForecaster {
     this.#epochOrigin = (clock.epochNow?.() ?? Date.now()) - clock.now()
     this.#savedAt = clock.now()
     this.#sizer = sizing === 'adaptive' ? new AdaptiveSizer(ADAPTIVE_SIZING, min) : undefined
+    // until the server's room is known, adaptive sizing opens no more than min (at least one, to read it)
+    if (this.#sizer && host.config.dialect.serverRoom) this.#serverCeiling = Math.max(1, min)
   }
 
   /** Restores what the store kept, if there is a store. */
@@ -140,8 +144,12 @@ export class WorkloadLearning implements WorkloadForecaster {
 
   #size(now: number, peakDemand: number): void {
     const { config } = this.#host
-    if (now - this.#serverRoomReadAt >= ADAPTIVE_SIZING.serverRoomIntervalMillis) this.#readServerRoom(now)
-    this.#forecastFloor = this.#predictedFloor(now)
+    if (this.roomDue) void this.readServerRoom(() => this.#host.readServerRoom())
+    const minute = Math.floor((this.#epochOrigin + now) / 60_000)
+    if (minute !== this.#floorMinute) {
+      this.#floorMinute = minute
+      this.#forecastFloor = this.#predictedFloor(now)
+    }
     const change = this.#sizer!.decide({
       now,
       peakDemand,
@@ -170,25 +178,31 @@ export class WorkloadLearning implements WorkloadForecaster {
     return clamp(sizeForDemand(busy, ADAPTIVE_SIZING.z), 0, this.ceiling())
   }
 
-  /** Reads the server's room in the background; the ceiling follows it. */
-  #readServerRoom(now: number): void {
+  /** With adaptive sizing on a dialect that can tell: the server's room is due for a reading (a new connection takes it before it is lent). */
+  get roomDue(): boolean {
+    const { clock, dialect } = this.#host.config
+    return this.#sizer !== undefined && dialect.serverRoom !== undefined && !this.#readingRoom && clock.now() - this.#serverRoomReadAt >= ADAPTIVE_SIZING.serverRoomIntervalMillis
+  }
+
+  /** Takes a reading of the server's room with `read`; the ceiling follows it. Never rejects. */
+  async readServerRoom(read: () => Promise<ServerRoom | undefined>): Promise<void> {
     if (this.#readingRoom) return
     this.#readingRoom = true
     const host = this.#host
-    host
-      .readServerRoom()
-      .then((room) => {
-        if (room === undefined) return
-        this.#serverRoomReadAt = now
-        this.#serverRoom = room
-        const free = room.maxConnections - room.reservedForSuperuser - room.inUse
-        // at least one connection, so the pool can serve and read the room again
-        this.#serverCeiling = Math.max(1, host.open() + free - host.config.reservedConnections)
-      })
-      .catch((error: unknown) => {
-        this.#serverRoomReadAt = now
-        host.log('warn', 'could not read the server room; keeping the last ceiling', { error })
-      })
-      .finally(() => (this.#readingRoom = false))
+    const now = host.config.clock.now()
+    try {
+      const room = await read()
+      if (room === undefined) return
+      this.#serverRoomReadAt = now
+      this.#serverRoom = room
+      const free = room.maxConnections - room.reservedForSuperuser - room.inUse
+      // at least one connection, so the pool can serve and read the room again
+      this.#serverCeiling = Math.max(1, host.open() + free - host.config.reservedConnections)
+    } catch (error) {
+      this.#serverRoomReadAt = now
+      host.log('warn', 'could not read the server room; keeping the last ceiling', { error })
+    } finally {
+      this.#readingRoom = false
+    }
   }
 }

@@ -34,6 +34,8 @@ export interface LifecycleHost {
   floor(): number
   /** The most connections that may be open: `max`, or less when the server has less room. */
   ceiling(): number
+  /** Work a new connection does before it is first lent (adaptive sizing reads the server's room on it); undefined for none. Never rejects. */
+  afterConnect?(raw: unknown): Promise<void> | undefined
 }
 
 /**
@@ -56,6 +58,8 @@ export class ConnectionLifecycle {
   #retryAt = 0
   #retryTimer: TimerHandle | undefined
   #drained: (() => void) | undefined
+  /** Set while a reading of the server's room waits for a connection to come back. */
+  #roomOnReturn: ((entry: PoolEntry) => void) | undefined
 
   constructor(host: LifecycleHost) {
     this.#host = host
@@ -150,6 +154,12 @@ export class ConnectionLifecycle {
     if (now >= entry.expiresAt) return this.retire(entry, 'lifetime')
     if (entry.busy || config.resetOnRelease === 'full' || this.inTransaction(entry)) return void this.#resetThenReturn(entry)
     entry.verifiedAt = now
+    const readRoom = this.#roomOnReturn
+    if (readRoom) {
+      // stays reserved while it reads the room, then goes idle (or to a waiter)
+      this.#roomOnReturn = undefined
+      return readRoom(entry)
+    }
     bag.makeIdle(entry, now)
   }
 
@@ -210,14 +220,20 @@ export class ConnectionLifecycle {
   }
 
   /**
-   * Reads the server's room on the most recently used idle connection,
-   * reserved meanwhile like a health check; undefined when none is idle or
-   * the dialect cannot tell.
+   * Reads the server's room on the most recently used idle connection, or,
+   * when none is idle, on the next one given back, reserved meanwhile like a
+   * health check; undefined when the dialect cannot tell.
    */
-  async readServerRoom(): Promise<ServerRoom | undefined> {
-    const { bag, config, clock } = this.#host
+  readServerRoom(): Promise<ServerRoom | undefined> {
+    const { bag } = this.#host
+    if (this.#dialect.serverRoom === undefined) return Promise.resolve(undefined)
     const entry = bag.idleEntries().at(-1)
-    if (this.#dialect.serverRoom === undefined || entry === undefined || !bag.reserve(entry)) return undefined
+    if (entry !== undefined && bag.reserve(entry)) return this.#readRoomOn(entry)
+    return new Promise((resolve, reject) => (this.#roomOnReturn = (next) => this.#readRoomOn(next).then(resolve, reject)))
+  }
+
+  async #readRoomOn(entry: PoolEntry): Promise<ServerRoom> {
+    const { bag, config, clock } = this.#host
     const limit = config.healthCheckTimeoutMillis
     try {
       return await withTimeout(
@@ -305,6 +321,13 @@ export class ConnectionLifecycle {
       connecting = connecting.then((raw) => {
         connected = true
         return this.#setUp(raw)
+      })
+    }
+    const afterConnect = this.#host.afterConnect
+    if (afterConnect) {
+      connecting = connecting.then(async (raw) => {
+        await afterConnect(raw)
+        return raw
       })
     }
     const done = connecting.then(

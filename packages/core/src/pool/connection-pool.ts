@@ -1,7 +1,7 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost } from '../connection/lease.js'
 import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
-import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import type { Dialect, QueryResult, ServerRoom, StatementKind } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
@@ -14,6 +14,7 @@ import { CircuitBreaker } from '../resilience/circuit-breaker.js'
 import type { Clock } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import { TypedEmitter } from '../util/typed-emitter.js'
+import { withTimeout } from '../util/with-timeout.js'
 import type { WorkflowTracker } from '../workflow/workflow-tracker.js'
 import { ConnectionBag } from './connection-bag.js'
 import { ConnectionLifecycle } from './connection-lifecycle.js'
@@ -132,6 +133,7 @@ export class ConnectionPool {
       closed: () => this.#closed,
       floor: learning ? () => learning.floor() : () => config.min,
       ceiling: learning ? () => learning.ceiling() : () => config.max,
+      afterConnect: learning && config.dialect.serverRoom ? (raw) => (learning.roomDue ? learning.readServerRoom(() => this.#roomOn(raw)) : undefined) : undefined,
     })
     this.#housekeeper = new Housekeeper({
       config,
@@ -324,6 +326,12 @@ export class ConnectionPool {
     this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`)
     if (to === 'closed') this.#lifecycle.dispatch()
     this.events.emit('breaker', transition)
+  }
+
+  /** The server's room read on a new connection, within the health check's time limit. */
+  #roomOn(raw: unknown): Promise<ServerRoom> {
+    const limit = this.config.healthCheckTimeoutMillis
+    return withTimeout(this.dialect.serverRoom!(raw), limit, this.clock, 'background', () => new Error(`reading the server room took over ${limit}ms`))
   }
 
   #statementStats(): PoolStats['statements'] {
