@@ -115,22 +115,23 @@ describe('predictive pre-warming', () => {
       pool: { min: 1, max: 30, sizing: 'adaptive', housekeepingIntervalMillis: 10_000, healthCheckIntervalMillis: 0 },
       arrivalStepMillis: 60_000,
     })
-    const day4 = SIM_EPOCH + 3 * 24 * HOUR
-    await sim.runUntil(day4 + 8 * HOUR + 50 * MINUTE)
-    expect(sim.pool.forecast().confidence).toBe('high')
+    // one whole day seen, so every hour is known ('medium'), and the peak of the second day ahead
+    const day2 = SIM_EPOCH + 24 * HOUR
+    await sim.runUntil(day2 + 8 * HOUR + 50 * MINUTE)
+    expect(sim.pool.forecast().confidence).toBe('medium')
     expect(sim.pool.forecast().peakHours).toEqual([9])
     // ten minutes before the peak: still the quiet size
     expect(sim.pool.stats().sizing!.forecastFloor).toBeLessThanOrEqual(2)
     expect(sim.pool.stats().currentState.totalConnections).toBeLessThanOrEqual(5)
-    await sim.runUntil(day4 + 8 * HOUR + 59 * MINUTE)
+    await sim.runUntil(day2 + 8 * HOUR + 59 * MINUTE)
     // a minute before: opened for it, before any of its load arrived
     const before = sim.pool.stats()
     expect(before.sizing!.forecastFloor).toBeGreaterThanOrEqual(12)
     expect(before.currentState.totalConnections).toBeGreaterThanOrEqual(12)
-    const forecastChange = sim.changes.find((c) => c.at >= day4 + 8 * HOUR && c.reason === 'forecast')
+    const forecastChange = sim.changes.find((c) => c.at >= day2 + 8 * HOUR && c.reason === 'forecast')
     expect(forecastChange).toBeDefined()
-    expect(forecastChange!.at).toBeGreaterThanOrEqual(day4 + 8 * HOUR + 57 * MINUTE)
-    await sim.runUntil(day4 + 10 * HOUR + 20 * MINUTE)
+    expect(forecastChange!.at).toBeGreaterThanOrEqual(day2 + 8 * HOUR + 57 * MINUTE)
+    await sim.runUntil(day2 + 10 * HOUR + 20 * MINUTE)
     // twenty minutes after the peak: released
     expect(sim.pool.stats().sizing!.forecastFloor).toBeLessThanOrEqual(2)
     expect(sim.pool.stats().currentState.totalConnections).toBeLessThanOrEqual(5)

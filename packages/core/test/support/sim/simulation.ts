@@ -73,7 +73,8 @@ export class Simulation {
     this.#workload = options.workload
     this.#step = options.arrivalStepMillis ?? 1000
     this.#random = seededRandom(options.seed ?? 1)
-    this.pool = createPool({ min: 0, max: 20, breaker: false, log: false, acquireTimeoutMillis: 5_000, ...options.pool, dialect: this.dialect, clock: this.clock })
+    // no lifetime recycling by default: its jitter is Math.random(), and a run must replay exactly
+    this.pool = createPool({ min: 0, max: 20, breaker: false, log: false, acquireTimeoutMillis: 5_000, maxLifetimeMillis: 0, ...options.pool, dialect: this.dialect, clock: this.clock })
     this.pool.on('connect', (id) => {
       this.#openedAt.set(id, this.clock.now())
       this.#peakConnections = Math.max(this.#peakConnections, this.#openedAt.size)
