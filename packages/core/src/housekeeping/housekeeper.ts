@@ -24,7 +24,7 @@ export interface HousekeepingTarget {
   adapt(): void
   /** Opens connections up to the floor and for waiting acquires. */
   replenish(): void
-  log(level: 'error', message: string, details?: Record<string, unknown>): void
+  log(level: 'error', message: string, details?: Record<string, unknown>, topic?: 'housekeeping'): void
 }
 
 /**
@@ -85,7 +85,7 @@ export class Housekeeper {
       }
       target.replenish()
     } catch (error) {
-      target.log('error', 'housekeeping failed', { error })
+      target.log('error', 'housekeeping failed', { error }, 'housekeeping')
     }
   }
 

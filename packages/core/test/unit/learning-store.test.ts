@@ -59,7 +59,7 @@ describe('learning across restarts', () => {
     const path = tempFile()
     writeFileSync(path, JSON.stringify({ hello: 'world' }))
     const logs: string[] = []
-    const sim = new Simulation({ workload, pool: { learning: { store: fileLearningStore(path) }, log: (_level, message) => logs.push(message) } })
+    const sim = new Simulation({ workload, pool: { learning: { store: fileLearningStore(path) }, logger: (_level, message) => logs.push(message) } })
     await sim.pool.ready()
     await vi.waitFor(() => expect(logs.some((m) => m.includes('starting afresh'))).toBe(true))
     expect(sim.pool.forecast().observedMinutes).toBe(0)

@@ -74,7 +74,7 @@ export class Simulation {
     this.#step = options.arrivalStepMillis ?? 1000
     this.#random = seededRandom(options.seed ?? 1)
     // no lifetime recycling by default: its jitter is Math.random(), and a run must replay exactly
-    this.pool = createPool({ min: 0, max: 20, breaker: false, log: false, acquireTimeoutMillis: 5_000, maxLifetimeMillis: 0, ...options.pool, dialect: this.dialect, clock: this.clock })
+    this.pool = createPool({ min: 0, max: 20, breaker: false, logger: false, acquireTimeoutMillis: 5_000, maxLifetimeMillis: 0, ...options.pool, dialect: this.dialect, clock: this.clock })
     this.pool.on('connect', (id) => {
       this.#openedAt.set(id, this.clock.now())
       this.#peakConnections = Math.max(this.#peakConnections, this.#openedAt.size)
