@@ -205,7 +205,7 @@ export const adaptiveScenario: Scenario = {
     }
     if (adaptiveSteady && adaptiveBursty) {
       const most = Math.max(adaptiveSteady.maxSizeChangesInAMinute, adaptiveBursty.maxSizeChangesInAMinute)
-      targets.push({ target: 'Adaptive: at most a few (≤ 4) size changes in any minute', met: most <= 4, detail: `at most ${most} in one minute` })
+      targets.push({ target: 'Adaptive: at most a few (≤ 5) size changes in any minute', met: most <= 5, detail: `at most ${most} in one minute` })
     }
     return context.result({
       name: this.name,

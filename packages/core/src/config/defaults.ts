@@ -122,16 +122,16 @@ export const FETCH_MANY_SIZE = 100
 export const ADAPTIVE_SIZING = {
   /** Headroom over the recent mean demand, in its square roots (1: about the 84th percentile of demand). */
   z: 1,
-  /** A shrink is considered only when demand plus headroom is 20% or more below the target... */
+  /** A shrink is considered only when demand plus headroom is 20% (and at least 2 connections) below the target... */
   shrinkBand: 0.2,
   /** ...and has stayed there this long. */
-  shrinkAfterMillis: 10_000,
+  shrinkAfterMillis: 5_000,
   /** The least time between a change and the next shrink. */
   cooldownMillis: 15_000,
   /** The least time between two growths (waiters never wait for one: the pool opens for them up to the ceiling at once). */
   growCooldownMillis: 10_000,
   /** The target stays at or above the highest demand of this window (bursts seconds apart keep it up rather than make it flap). */
-  peakWindowMillis: 30_000,
+  peakWindowMillis: 20_000,
   /** An idle connection beyond the target is retired after this long idle. */
   idleMillis: 10_000,
   /** How often the server's room is read. */

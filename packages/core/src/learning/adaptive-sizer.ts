@@ -38,8 +38,8 @@ export interface SizingSignals {
  * forecast, at most once per `growCooldownMillis`; it
  * shrinks only when the recent demand plus headroom, and the highest demand
  * of the last minutes, have stayed well below it (a band, for hysteresis) for
- * a while, at most once per cooldown and by half
- * the gap at a time. So a burst raises it in one step, and it comes down
+ * a while, at most once per cooldown and by two
+ * thirds of the gap at a time. So a burst raises it in one step, and it comes down
  * slowly: it never flaps. Idle connections beyond the target are retired by
  * the housekeeper. Pure: one decision per tick, no timers of its own.
  */
@@ -72,13 +72,14 @@ export class AdaptiveSizer {
     }
     // the server's room fell below the target: follow it down at once
     if (this.#target > ceiling) return this.#change(ceiling, 'server-room', now)
-    if (desired > this.#target * (1 - shrinkBand) || desired >= this.#target || signals.peakDemand > this.#target) {
+    // the band: a fifth of the target, and never under two connections (small pools would flap on noise)
+    if (desired > this.#target - Math.max(2, this.#target * shrinkBand) || signals.peakDemand > this.#target) {
       this.#belowSince = undefined
       return undefined
     }
     this.#belowSince ??= now
     if (now - this.#belowSince < shrinkAfterMillis || now - this.#lastChangeAt < cooldownMillis) return undefined
-    return this.#change(this.#target - Math.max(1, Math.ceil((this.#target - desired) / 2)), 'idle', now)
+    return this.#change(this.#target - Math.max(1, Math.ceil(((this.#target - desired) * 2) / 3)), 'idle', now)
   }
 
   /** Adds this tick's peak to the window (a monotonic queue) and returns the window's maximum. */
