@@ -5,7 +5,9 @@ import { runTransaction } from './connection/run-transaction.js'
 import { shapeRows } from './connection/shape-rows.js'
 import { checkFetch, readStatement, type Statement } from './connection/statement-arguments.js'
 import type { Dialect, QueryResult } from './dialect.js'
+import { CapabilityError } from './errors/capability-error.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
+import type { WorkloadForecast } from './learning/workload-forecast.js'
 import { assessHealth, type PoolHealth } from './metrics/pool-health.js'
 import type { PoolStats } from './metrics/pool-stats.js'
 import { ArgumentError } from './errors/argument-error.js'
@@ -270,6 +272,16 @@ export class Pool {
   /** Routing counters and each replica's state; undefined without replicas. */
   routingStats(): RoutingStats | undefined {
     return this.#router?.stats()
+  }
+
+  /**
+   * What the pool expects of its workload: peak hours, the arrival rate now
+   * and next hour, a recommended size (Little's law plus headroom), and how
+   * sure it is (`'not enough data'` rather than a guess). See docs/learning.md.
+   */
+  forecast(): WorkloadForecast {
+    if (!this.#primary.learning) throw new CapabilityError('forecast() needs learning, which this pool has off (learning: false)')
+    return this.#primary.learning.forecast()
   }
 
   /** Recent peak connection counts per workflow type, as pre-warming sees them. */
