@@ -185,7 +185,7 @@ export class Grammar {
     }
     this.#hazard('session state')
     if (this.#pg) return r.pick([call('lastval', []), call('txid_current', []), call('set_config', [raw("'diff.x'"), raw(','), raw("'1'"), raw(','), w('false')])])
-    return r.pick([call('LAST_INSERT_ID', []), call('RELEASE_LOCK', [raw("'diff'")]), [raw('('), raw('@diff_v'), raw(':='), raw('1'), raw(')')], call('lastval', [raw(seq)])])
+    return r.pick([call('LAST_INSERT_ID', []), call('RELEASE_LOCK', [raw("'diff'")]), [raw('('), raw('@diff_v'), raw(':='), raw('1'), raw(')')], call('lastval', [raw(seq)]), [raw('@@last_insert_id')], [raw('@@session.identity')]])
   }
 
   #table(): string {
