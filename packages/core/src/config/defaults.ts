@@ -34,6 +34,8 @@ export const DEFAULTS = {
   housekeepingIntervalMillis: 1_000,
   /** How long `close()` waits for borrowed connections before closing them anyway. */
   closeTimeoutMillis: 30_000,
+  /** Without a `logger`, warnings and errors go to the console. */
+  logLevels: ['warn', 'error'],
 } as const
 
 /** Share of `maxLifetimeMillis` taken off at random so connections don't expire together. */

@@ -65,7 +65,7 @@ export class ImplicitPipeliner {
     if (options === undefined) return undefined
     const dialect: Dialect<any> = host.dialect
     if (typeof dialect.runPipelined !== 'function') {
-      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`)
+      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`, undefined, 'pipeline')
       return undefined
     }
     return new ImplicitPipeliner(host, options)

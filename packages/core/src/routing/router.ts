@@ -7,12 +7,14 @@ import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
+import type { ReplicaFacts } from '../metrics/pool-health.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
 import { FunctionSafety } from './function-safety.js'
 import { ReplicaNode } from './replica-node.js'
 import { RoutedConnection } from './routed-connection.js'
 import type { OpenReplica, RoutingNode } from './routing-node.js'
+import { ScopeWriteTracker } from './scope-write-tracker.js'
 
 /** Routing counters, all measured. */
 export interface RoutingStats {
@@ -71,6 +73,8 @@ export class Router {
     this.#log = log
     const dialect = this.#dialect
     this.#functions = new FunctionSafety(config, dialect.judgeFunctions ? (calls) => this.#judgeFunctions(calls) : undefined, clock, log)
+    // every statement on a primary lease, whoever borrowed it, can mark the scope it runs in
+    primary.observeStatements(new ScopeWriteTracker({ dialect: this.#dialect, config, clock, log, kindOf: (sql, hint) => this.kindOf(sql, hint) }))
   }
 
   /** Opens each replica's `min` and measures them before the first read is routed (a replica that fails is logged, not fatal), then keeps checking on a timer. */
@@ -79,7 +83,7 @@ export class Router {
     this.#running = true
     await Promise.all(
       this.#replicas.map((replica) =>
-        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`)),
+        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`, { replica: replica.name, error }, 'routing')),
       ),
     )
     await this.checkReplicas()
@@ -87,10 +91,10 @@ export class Router {
   }
 
   /** Stops the checks and closes every replica's pool. */
-  async close(): Promise<void> {
+  async close(timeoutMillis?: number): Promise<void> {
     this.#running = false
     if (this.#timer) this.#clock.clearTimeout(this.#timer)
-    await Promise.all(this.#replicas.map((replica) => replica.pool.close()))
+    await Promise.all(this.#replicas.map((replica) => replica.pool.close(timeoutMillis)))
   }
 
   async checkReplicas(): Promise<void> {
@@ -137,12 +141,10 @@ export class Router {
     if (kind === 'read') return this.#read<R>(sql, params, options, classified, scope)
     this.#writes++
     if (!scope) return this.#primary.execute<R>(sql, params, options, classified)
-    // the write's position is read on the connection that made it
+    // on a lease of its own (never pipelined), so that the scope's tracker sees the write and reads its position there
     const lease = await this.#primary.acquireLease()
     try {
-      const result = await lease.execute<R>(sql, params, options)
-      await this.noteWrite(scope, lease)
-      return result
+      return await lease.execute<R>(sql, params, { ...options, hint: kind })
     } finally {
       if (!lease.released) lease.release()
     }
@@ -165,19 +167,20 @@ export class Router {
     return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
   }
 
-  /** After a transaction committed on `lease`: records the write for the current scope's reads. */
-  async noteCommit(lease: Lease): Promise<void> {
-    const scope = currentConsistencyScope()
-    if (scope) await this.noteWrite(scope, lease)
-  }
-
-  /** Records where a scope's write stands, on the connection that made it (after its commit). */
-  async noteWrite(scope: ConsistencyScope, lease: Lease): Promise<void> {
-    scope.wroteAt = this.#clock.now()
-    scope.writePosition = undefined
-    const dialect = this.#dialect
-    if (this.#config.readYourWrites !== 'position' || !dialect.writePosition || lease.inTransaction()) return
-    scope.writePosition = await lease.entry.run((raw) => dialect.writePosition!(raw))
+  /** Each replica's side of `pool.health()`: the state of the last check, no I/O. */
+  replicaFacts(): ReplicaFacts[] {
+    return this.#replicas.map((replica) => {
+      const counts = replica.pool.connectionCounts()
+      return {
+        name: replica.name,
+        inRotation: replica.inRotation,
+        reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
+        breaker: replica.pool.breaker?.state ?? 'off',
+        lagMillis: replica.lagMillis,
+        totalConnections: counts.total,
+        activeConnections: counts.active,
+      }
+    })
   }
 
   stats(): RoutingStats {
@@ -217,7 +220,7 @@ export class Router {
         if (!(error instanceof CircuitOpenError)) {
           // an open breaker already keeps it out of the rotation
           replica.takeOut(errorMessage(error))
-          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`, { replica: replica.name, reason: replica.reason }, 'routing')
         }
         this.#fallbacks++
       }
@@ -282,7 +285,7 @@ export class Router {
       () => {
         if (!this.#running) return
         this.checkReplicas()
-          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }))
+          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }, 'routing'))
           .finally(() => {
             if (this.#running) this.#schedule()
           })

@@ -188,23 +188,31 @@ export class PgDialect implements Dialect<PgClient> {
     return status === 'T' || status === 'E' ? true : undefined
   }
 
-  /** Streams through a server-side cursor, `chunkSize` rows per FETCH (see `pg-stream.ts`). */
+  /** Streams any row-returning statement through a portal, `chunkSize` rows per round trip (see `pg-stream.ts`). */
   stream(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     const { chunkSize } = options
     if (!Number.isInteger(chunkSize) || chunkSize < 1) {
       throw new ConfigError('stream.chunkSize', chunkSize, 'must be an integer >= 1')
     }
-    return streamRows(raw, sql, params, chunkSize)
+    return streamRows(raw, { sql, params, chunkSize }, () => this.#loadDriver())
   }
 
   /** Runs a batch in one round trip: all statements in one write, answers in one read (see `pg-batch.ts`). */
   async runBatch(raw: PgClient, batch: readonly BatchStatement[], mode: BatchMode): Promise<BatchOutcome[]> {
-    return pgRunBatch(raw, batch, mode, await this.#pipeliningHost(raw))
+    try {
+      return await pgRunBatch(raw, batch, mode, await this.#pipeliningHost(raw))
+    } finally {
+      for (const statement of batch) this.#statements.observe(raw, statement.sql)
+    }
   }
 
   /** Runs one autocommit statement pipelined behind those in flight on `raw` (implicit pipelining, see `pg-pipelined-statement.ts`). */
   async runPipelined(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
-    return pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
+    try {
+      return await pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
+    } finally {
+      this.#statements.observe(raw, sql)
+    }
   }
 
   async #pipeliningHost(raw: PgClient): Promise<PgPipeliningHost> {
