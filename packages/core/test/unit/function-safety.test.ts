@@ -77,6 +77,8 @@ describe('FunctionSafety', () => {
     // a denied name is denied in every schema, built-ins included
     expect(await functions.kind(pg("SELECT lower('X')"))).toBe('unknown')
     expect(await functions.kind(pg("SELECT pg_catalog.lower('X')"))).toBe('unknown')
+    expect(await safety({ unsafeFunctions: ['left'] }, lookup).kind(pg("SELECT left('abc', 2) FROM a LEFT JOIN b ON true"))).toBe('unknown')
+    expect(await safety({}, lookup).kind(pg("SELECT left('abc', 2) FROM a LEFT JOIN (SELECT 1) b ON true"))).toBe('read')
     expect(await functions.kind(pg('SELECT myschema.reader()'))).toBe('read')
     // lists never turn a write into a read
     expect(await functions.kind(pg('SELECT counted_writer() FROM t FOR UPDATE'))).toBe('write')
