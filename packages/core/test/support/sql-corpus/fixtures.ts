@@ -1,3 +1,4 @@
+import type { Dialect } from '../../../src/dialect.js'
 import { FIXTURE } from './grammar.js'
 
 /**
@@ -32,3 +33,24 @@ export const MYSQL_FIXTURES: readonly string[] = [
   `CREATE OR REPLACE FUNCTION ${FIXTURE.stableReader}(x int) RETURNS int DETERMINISTIC READS SQL DATA RETURN x + 1`,
   `CREATE OR REPLACE FUNCTION lower(x text) RETURNS text DETERMINISTIC MODIFIES SQL DATA BEGIN INSERT INTO ${FIXTURE.log} (v) VALUES (x); RETURN x; END`,
 ]
+
+/**
+ * Creates the fixtures on `dialect`'s database, one test file at a time: test
+ * files run in parallel, and two `CREATE OR REPLACE FUNCTION` of the same
+ * function at once fail on PostgreSQL ("tuple concurrently updated").
+ */
+export async function createFixtures(dialect: Dialect<any>): Promise<void> {
+  const postgres = dialect.kind === 'postgres'
+  const statements = postgres ? PG_FIXTURES : MYSQL_FIXTURES
+  const raw = await dialect.connect()
+  try {
+    await dialect.run(raw, postgres ? 'SELECT pg_advisory_lock(7010)' : "SELECT GET_LOCK('sluice_sql_corpus', 60)", undefined, {})
+    try {
+      for (const sql of statements) await dialect.run(raw, sql, undefined, {})
+    } finally {
+      await dialect.run(raw, postgres ? 'SELECT pg_advisory_unlock(7010)' : "SELECT RELEASE_LOCK('sluice_sql_corpus')", undefined, {})
+    }
+  } finally {
+    await dialect.close(raw)
+  }
+}
