@@ -89,6 +89,14 @@ for (const cluster of CLUSTERS) {
         expect(await where("SELECT nextval('diff_seq') AS v")).toBe('primary')
       })
 
+      it('sends an unqualified built-in to the primary when a function of its name on the search path shadows it', async () => {
+        await open()
+        // initcap(5) resolves to public.initcap(int), which writes: on the replica it would fail
+        expect(await where('SELECT initcap(5) AS v')).toBe('primary')
+        expect(await where("SELECT pg_catalog.initcap('x') AS v")).toBe('replica')
+        expect(await where("SELECT upper('x') AS v")).toBe('replica')
+      })
+
       it('lets routing.unsafeFunctions overrule the catalogue and routing.safeFunctions vouch for a function', async () => {
         await open({ unsafeFunctions: ['diff_stable'] })
         expect(await where('SELECT diff_stable(1) AS v')).toBe('primary')

@@ -5,7 +5,8 @@ import { FIXTURE } from './grammar.js'
  * What the corpus reads and writes, created on the primary (and replicated):
  * two tables with columns named like keywords, a log table, a sequence, a
  * volatile function that writes, a stable (PostgreSQL) or read-only stored
- * (MySQL) function, and a function `lower` in a user's schema (database)
+ * (MySQL) function, a function `lower` in a user's schema (database) that
+ * writes, and (PostgreSQL) `public.initcap(int)`, an overload of a built-in
  * that writes. Idempotent.
  */
 export const PG_FIXTURES: readonly string[] = [
@@ -19,6 +20,8 @@ export const PG_FIXTURES: readonly string[] = [
   `CREATE OR REPLACE FUNCTION ${FIXTURE.stableReader}(x int) RETURNS int STABLE LANGUAGE sql AS $$ SELECT x + 1 $$`,
   `CREATE SCHEMA IF NOT EXISTS ${FIXTURE.shadowSchema}`,
   `CREATE OR REPLACE FUNCTION ${FIXTURE.shadowSchema}.lower(x text) RETURNS text VOLATILE LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.${FIXTURE.log} (v) VALUES (x); RETURN x; END $$`,
+  // on the search path, an overload of a built-in the classifier knows (initcap(text)): initcap(5) resolves to it
+  `CREATE OR REPLACE FUNCTION public.initcap(x int) RETURNS text VOLATILE LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.${FIXTURE.log} (v) VALUES ('initcap'); RETURN x::text; END $$`,
 ]
 
 /** Run as an administrator: creating stored functions with binary logging on needs SUPER. */
