@@ -149,11 +149,9 @@ export class Pool {
    * the primary; `'replica'` on a healthy replica (read-only there).
    */
   async transaction<T>(fn: (tx: PoolConnection) => Promise<T>, options?: AcquireOptions): Promise<T> {
-    const router = this.#router
     const tx = await this.#transactionLease(options)
-    // with replicas, a commit moves the scope's reads to where the write is visible
-    const afterCommit = router && (() => router.noteCommit(tx))
-    return runTransaction(tx, fn, this.config.dialect.beginStatement ?? 'BEGIN', this.#log, afterCommit)
+    // with replicas, the router sees the commit on the primary's lease and moves the scope's reads to where the write is visible
+    return runTransaction(tx, fn, this.config.dialect.beginStatement ?? 'BEGIN', this.#log)
   }
 
   /**

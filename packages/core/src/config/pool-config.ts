@@ -26,7 +26,7 @@ export interface PoolOptions {
   dialect: Dialect<any>
   /** Prefix of log lines, errors and metric labels. Defaults to `'sluice'`. */
   name?: string
-  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2 (or `max` when that is smaller). */
+  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2, or `max` when that is smaller. */
   min?: number
   /** Most connections the pool opens at once. Defaults to 10. */
   max?: number
@@ -174,7 +174,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
   if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', name, 'must be a non-empty string')
 
   let max = integer('max', options.max ?? DEFAULTS.max, 1)
-  // the default min follows a small max: `max: 1` alone is valid
+  // the default follows a smaller max (`max: 1` alone is valid); a min given explicitly must fit
   const min = options.min === undefined ? Math.min(DEFAULTS.min, max) : integer('min', options.min, 0)
   if (min > max) throw new ConfigError('min', min, `must not exceed max (${max})`)
   let clampedMin = min

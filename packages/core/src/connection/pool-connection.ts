@@ -23,7 +23,9 @@ export interface ExecuteOptions extends RunOptions {
   /**
    * What the caller already knows about the statement (an ORM's query kind),
    * used by `pool.query()` / `pool.execute()` routing instead of the
-   * classifier. Ignored on a borrowed connection, which never routes.
+   * classifier. A borrowed connection never routes; there the hint only
+   * tells read-your-writes whether the statement wrote (`'read'`: it did
+   * not, so it marks no scope).
    */
   readonly hint?: StatementKind
 }

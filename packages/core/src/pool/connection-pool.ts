@@ -1,5 +1,5 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
-import type { Lease, LeaseHost } from '../connection/lease.js'
+import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
@@ -53,6 +53,8 @@ export class ConnectionPool {
   readonly #workflows: WorkflowTracker | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
+  /** Sees every statement run on this pool's leases (the router's read-your-writes); set by `observeStatements()`. */
+  #observer: StatementObserver | undefined
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
@@ -74,6 +76,8 @@ export class ConnectionPool {
         probe: () => this.#lifecycle.probe().catch(() => false),
         transitioned: (transition) => this.#breakerTransitioned(transition),
       })
+    // read when each statement ends: the router sets it after this pool is built
+    const currentObserver = (): StatementObserver | undefined => this.#observer
     const leaseHost: LeaseHost = {
       name: config.name,
       dialect: config.dialect,
@@ -86,6 +90,9 @@ export class ConnectionPool {
         this.#lifecycle.giveBack(lease, destroy)
       },
       inTransaction: (entry) => this.#lifecycle.inTransaction(entry),
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#bag = new ConnectionBag({
       clock: config.clock,
@@ -135,12 +142,20 @@ export class ConnectionPool {
       load: () => this.#bag.load(),
       waiting: () => this.#bag.waiting,
       closed: () => this.#closed,
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#pipeliner = ImplicitPipeliner.create(this.pipelineHost, config.implicitPipelining)
   }
 
   get closed(): boolean {
     return this.#closed
+  }
+
+  /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
+  observeStatements(observer: StatementObserver): void {
+    this.#observer = observer
   }
 
   /** Opens `min` connections and resolves when they are open; rejects with the connect error while the database cannot be reached. */
