@@ -1,4 +1,4 @@
-import { Kysely, sql } from 'kysely'
+import { Kysely, sql, type Generated } from 'kysely'
 import mysql2 from 'mysql2'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,6 +9,7 @@ import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } 
 
 interface DB {
   kysely_ryw: { id: number; v: number }
+  kysely_ryw_ids: { id: Generated<number>; note: string }
 }
 
 const POOL = { min: 1, max: 4, log: false, routing: PAUSED_REPLICA_ROUTING } as const
@@ -63,6 +64,32 @@ for (const cluster of REPLICA_CLUSTERS) {
         }
       })
       expect(seen).toEqual(expected)
+    })
+
+    it('db.connection(): 16 at once each INSERT, then read the id their own session generated', async () => {
+      const id = cluster.name === 'postgres' ? sql`id serial primary key` : sql`id integer auto_increment primary key`
+      await sql`drop table if exists kysely_ryw_ids`.execute(db)
+      await sql`create table kysely_ryw_ids (${id}, note varchar(40) not null)`.execute(db)
+      try {
+        const lastId = cluster.name === 'postgres' ? sql<{ id: unknown }>`select lastval() as id` : sql<{ id: unknown }>`select last_insert_id() as id`
+        const outcomes = await Promise.all(
+          Array.from({ length: 16 }, (_, i) =>
+            db.connection().execute(async (conn) => {
+              await conn.insertInto('kysely_ryw_ids').values({ note: `handle ${i}` }).execute()
+              return { note: `handle ${i}`, id: Number((await lastId.execute(conn)).rows[0]?.id) }
+            }),
+          ),
+        )
+        let correct = 0
+        for (const { note, id: readId } of outcomes) {
+          // read back on the primary (a transaction), which has every row already
+          const row = await db.transaction().execute((trx) => trx.selectFrom('kysely_ryw_ids').select('note').where('id', '=', readId).executeTakeFirst())
+          if (row?.note === note) correct++
+        }
+        expect(correct).toBe(16)
+      } finally {
+        await sql`drop table if exists kysely_ryw_ids`.execute(db)
+      }
     })
   })
 }
