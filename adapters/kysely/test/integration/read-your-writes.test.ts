@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mysql, postgres } from '@sluice/core'
 import { sluiceBatch, SluiceMysqlDialect, SluicePostgresDialect, sluiceOf } from '../../src/index.js'
 import { MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_URL, PG_URL } from '../../../../packages/core/test/support/databases.js'
-import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
+import { lockReplicaForSuite, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
 
 interface DB {
   kysely_ryw: { id: number; v: number }
@@ -29,11 +29,12 @@ const WRITES: Record<string, (db: Kysely<DB>, id: number, v: number) => Promise<
 
 for (const cluster of REPLICA_CLUSTERS) {
   describe(`Kysely reads its writes in a scope, on a real ${cluster.name} replica with replay paused`, () => {
+    // the replica is shared: no other suite pauses or stops it meanwhile
+    lockReplicaForSuite(cluster)
     let db: Kysely<DB>
     const read = async (id: number) => Number((await db.selectFrom('kysely_ryw').select('v').where('id', '=', id).executeTakeFirst())?.v)
 
     beforeAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       db = new Kysely<DB>({ dialect: DIALECTS[cluster.name]() })
       await sluiceOf(db).ready()
       await db.schema.dropTable('kysely_ryw').ifExists().execute()
@@ -43,7 +44,6 @@ for (const cluster of REPLICA_CLUSTERS) {
       while ((await db.selectFrom('kysely_ryw').select('id').execute().catch(() => [])).length < Object.keys(WRITES).length) await new Promise((r) => setTimeout(r, 10))
     })
     afterAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       await db?.schema.dropTable('kysely_ryw').ifExists().execute()
       await db?.destroy()
     })
