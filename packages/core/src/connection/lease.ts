@@ -7,6 +7,7 @@ import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
 import type { EntryLease, PoolEntry } from './pool-entry.js'
 import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
+import { checkFetch, readStatement, type Statement } from './statement-arguments.js'
 import { shapeRows } from './shape-rows.js'
 
 /** What a lease needs from the pool that lent it. */
@@ -90,16 +91,19 @@ export class Lease implements PoolConnection, EntryLease {
     return this.entry.raw
   }
 
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+    checkFetch('query', options)
     return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
-  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+  execute<R = Row>(statement: Statement, values?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    let sql: string, params: Params | undefined
     try {
       this.#assertUsable('query')
+      ;({ sql, params } = readStatement('query', statement, values))
     } catch (error) {
       return Promise.reject(error)
     }

@@ -22,7 +22,7 @@ export async function runTransaction<T>(
       try {
         await tx.execute('ROLLBACK')
       } catch (rollbackError) {
-        log('warn', `rollback failed on ${tx.id}; closing it`, { error: rollbackError })
+        log('warn', `rollback failed on ${tx.id}; closing it`, { connectionId: tx.id, error: rollbackError }, 'connection')
         tx.destroy(rollbackError instanceof Error ? rollbackError : undefined)
       }
     }

@@ -142,7 +142,7 @@ export class Pipeline {
       return new PipelineStatementError('transaction control (BEGIN, COMMIT, ROLLBACK) cannot be pipelined; use strategy "transactional" or pool.transaction()')
     }
     if (this.options.strategy === 'parallel') {
-      const kind = this.#host.dialect.classify?.(sql) ?? classifyStatement(sql, { backslashEscapes: false })
+      const kind = this.#host.dialect.classify?.(sql) ?? classifyStatement(sql, this.#host.dialect.kind)
       if (kind !== 'read') return new PipelineStatementError(`a "parallel" pipeline runs reads only, in no fixed order; this statement may write (${kind}). Use "sequential" or "best-effort" for writes`)
     }
     return undefined

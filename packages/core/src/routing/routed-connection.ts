@@ -1,4 +1,5 @@
 import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
+import { checkFetch, readStatement, type Statement } from '../connection/statement-arguments.js'
 import { shapeRows } from '../connection/shape-rows.js'
 import type { QueryResult, StatementKind } from '../dialect.js'
 import { ConnectionNotPinnedError } from '../errors/connection-not-pinned-error.js'
@@ -71,15 +72,17 @@ export class RoutedConnection implements PoolConnection {
     return this.#pinning
   }
 
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+    checkFetch('query', options)
     return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
-  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+  async execute<R = Row>(statement: Statement, values?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
     this.#assertUsable('query')
+    const { sql, params } = readStatement('query', statement, values)
     if (this.#pinned || this.#pinning) return (await this.pin()).execute<R>(sql, params, options)
     // classified once: the router routes by this answer and does not ask again
     const kind = transactionEffect(sql) === 'none' ? this.#host.classify(sql, options?.hint) : undefined

@@ -27,7 +27,7 @@ export interface RoutingNode {
   load(): number
   connectionCounts(): { readonly total: number; readonly active: number }
   ready(): Promise<void>
-  close(): Promise<void>
+  close(timeoutMillis?: number): Promise<void>
 }
 
 /** Opens the pool of one replica; the router names it and owns it from then on. */
