@@ -202,10 +202,22 @@ describe('acquire({ target: "auto" })', () => {
     await pool.close()
   })
 
-  it('pins for session state: SET, temporary tables, unknown functions', async () => {
+  it('pins for session state: writes, SET, temporary tables, named prepared statements, sequences, locks, unknown functions', async () => {
     const { pool } = cluster(1)
     await pool.ready()
-    for (const sql of ["SET search_path = 'x'", 'CREATE TEMPORARY TABLE tmp (a int)', "SELECT pg_advisory_lock(1)"]) {
+    const statements = [
+      'INSERT INTO t VALUES (1)',
+      'UPDATE t SET a = 1',
+      'DELETE FROM t',
+      "SET search_path = 'x'",
+      'CREATE TEMPORARY TABLE tmp (a int)',
+      'PREPARE q AS SELECT 1',
+      "SELECT nextval('s')",
+      "SELECT setval('s', 1)",
+      'SELECT pg_advisory_lock(1)',
+      'SELECT my_function()',
+    ]
+    for (const sql of statements) {
       const conn = await pool.acquire({ target: 'auto' })
       await conn.query(sql)
       expect(conn.id).toMatch(/^conn-/)
