@@ -36,6 +36,11 @@ export class ScopeWriteTracker implements StatementObserver {
     this.#host = host
   }
 
+  /** Only in a scope, or on a lease whose open transaction wrote for one. */
+  watches(lease: Lease): boolean {
+    return this.#host.config.readYourWrites !== 'off' && (currentConsistencyScope() !== undefined || this.#uncommitted.has(lease))
+  }
+
   afterStatement(lease: Lease, sql: string, hint: StatementKind | undefined): Promise<void> | undefined {
     if (this.#host.config.readYourWrites === 'off') return undefined
     const scope = currentConsistencyScope()
