@@ -5,6 +5,7 @@ import { LOG_LEVELS, type LogConfig, type LogLevel } from '../util/logger.js'
 import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig } from './breaker-config.js'
 import { DEFAULTS } from './defaults.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
+import { resolvePatternsConfig, type PatternsOptions, type ResolvedPatternsConfig } from './patterns-config.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from './routing-config.js'
 import { checkKnownKeys, finiteNumber, integer, millis, oneOf } from './validators.js'
 
@@ -109,6 +110,12 @@ export interface PoolOptions {
    * Defaults to `['warn', 'error']` on the console.
    */
   logger?: LogConfig
+  /**
+   * The pattern tracker and the query metrics: how many statement
+   * fingerprints `pool.patterns.frequent()` keeps, how many tables get a
+   * label of their own. Defaults to `PATTERNS_DEFAULTS`.
+   */
+  patterns?: PatternsOptions
   /** @deprecated the old name of `logger`, still accepted. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -146,6 +153,7 @@ export interface ResolvedPoolConfig {
   readonly breaker: ResolvedBreakerConfig | undefined
   readonly allowExitOnIdle: boolean
   readonly logger: LogConfig
+  readonly patterns: ResolvedPatternsConfig
   readonly clock: Clock
 }
 
@@ -155,7 +163,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'logger', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'logger', 'patterns', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -236,6 +244,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     breaker: resolveBreakerConfig(options.breaker),
     allowExitOnIdle,
     logger: checkLogger(options),
+    patterns: resolvePatternsConfig(options.patterns),
     clock: options.clock ?? systemClock,
   })
 }
