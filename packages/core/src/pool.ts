@@ -5,7 +5,9 @@ import { runTransaction } from './connection/run-transaction.js'
 import { shapeRows } from './connection/shape-rows.js'
 import { checkFetch, readStatement, type Statement } from './connection/statement-arguments.js'
 import type { Dialect, QueryResult } from './dialect.js'
+import { CapabilityError } from './errors/capability-error.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
+import type { WorkloadForecast } from './learning/workload-forecast.js'
 import { assessHealth, type PoolHealth } from './metrics/pool-health.js'
 import type { PoolStats } from './metrics/pool-stats.js'
 import { ArgumentError } from './errors/argument-error.js'
@@ -285,6 +287,16 @@ export class Pool {
     return this.#router?.stats()
   }
 
+  /**
+   * What the pool expects of its workload: peak hours, the arrival rate now
+   * and next hour, a recommended size (Little's law plus headroom), and how
+   * sure it is (`'not enough data'` rather than a guess). See docs/learning.md.
+   */
+  forecast(): WorkloadForecast {
+    if (!this.#primary.learning) throw new CapabilityError('forecast() needs learning, which this pool has off (learning: false)')
+    return this.#primary.learning.forecast()
+  }
+
   /** Recent peak connection counts per workflow type, as pre-warming sees them. */
   workflowHistory(): Record<string, readonly number[]> {
     return this.#workflows.tracker.history.snapshot()
@@ -321,7 +333,8 @@ export class Pool {
    * breaker open, no connection and connects failing, closed), with one
    * reason per problem and each node's state. Read from what the pool
    * already knows; `ping: true` also runs the health-check statement on the
-   * primary (within `healthCheckTimeoutMillis`). Never names a secret.
+   * primary and each replica, at once (each within `healthCheckTimeoutMillis`).
+   * Never names a secret.
    *
    * ```ts
    * app.get('/ready', async (_req, res) => {
@@ -333,7 +346,8 @@ export class Pool {
   async health(options?: { ping?: boolean }): Promise<PoolHealth> {
     const ping = options?.ping ?? false
     if (typeof ping !== 'boolean') throw new ArgumentError('health', 'options.ping', 'must be a boolean')
-    return assessHealth(await this.#primary.healthFacts(ping), this.#router?.replicaFacts() ?? [])
+    const [primary, replicas] = await Promise.all([this.#primary.healthFacts(ping), this.#router?.replicaFacts(ping) ?? []])
+    return assessHealth(primary, replicas)
   }
 
   /**
