@@ -4,6 +4,7 @@ import { mysqlSelect } from './mysql-select.js'
 import { ormScenario } from './orm.js'
 import { pgSelect } from './pg-select.js'
 import { pipeliningScenario } from './pipelining.js'
+import { planRegressionScenario } from './plan-regression.js'
 import { poolOverhead } from './pool-overhead.js'
 import { routingScenario } from './routing.js'
 import { soakScenario } from './soak.js'
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   pgSelect,
   pipeliningScenario,
   statementCacheScenario,
+  planRegressionScenario,
   routingScenario,
   mysqlSelect,
   sqliteScenario,

@@ -11,6 +11,20 @@ import { createSluiceMysql2Client } from '../../src/mysql2/index.js'
 import { createSluicePgClient } from '../../src/node-postgres/index.js'
 import { MYSQL_URL, PG_URL } from '../support/databases.js'
 
+describe('pool options', () => {
+  it('take max: 1 alone (the default min follows it), for node-postgres and mysql2', async () => {
+    const pgClient = createSluicePgClient({ connectionString: PG_URL, pool: { max: 1 } })
+    const mysqlClient = createSluiceMysql2Client({ connectionString: MYSQL_URL, pool: { max: 1 } })
+    try {
+      expect(pgClient.sluice.config).toMatchObject({ min: 1, max: 1 })
+      expect(mysqlClient.sluice.config).toMatchObject({ min: 1, max: 1 })
+      expect((await pgClient.query('select 1 as n')).rows).toEqual([{ n: 1 }])
+    } finally {
+      await Promise.all([pgClient.end(), mysqlClient.end()])
+    }
+  })
+})
+
 describe('node-postgres: SluicePgPool', () => {
   const client = createSluicePgClient({ connectionString: PG_URL, pool: { min: 0, max: 2 } })
   afterAll(() => client.end())

@@ -30,6 +30,8 @@ const SQLITE_QUERY_OPTIONS: QueryOptionRules = {
 interface DriverOptions {
   readonly readonly?: boolean
   readonly safeIntegers?: boolean
+  /** better-sqlite3's busy timeout in milliseconds: Sluice's busyTimeoutMillis. */
+  readonly timeout?: number
 }
 
 /** The member of Knex's `Client_BetterSQLite3` the adapter calls, which Knex's typings leave out. */
@@ -46,6 +48,10 @@ const betterSqlite3Flavor: SluiceFlavor = {
     if (driverOptions.readonly !== undefined) {
       if (options.readonly !== undefined) throw new ConfigError('connection.readonly', options.readonly, 'is also set as connection.options.readonly; give only one')
       options.readonly = driverOptions.readonly
+    }
+    if (driverOptions.timeout !== undefined) {
+      if (options.busyTimeoutMillis !== undefined) throw new ConfigError('connection.busyTimeoutMillis', options.busyTimeoutMillis, 'is also set as connection.options.timeout; give only one')
+      options.busyTimeoutMillis = driverOptions.timeout
     }
     // stock Knex leaves SQLite's default (foreign keys off); Sluice's own default is on
     options.foreignKeys ??= false
@@ -80,8 +86,13 @@ function checkDriverOptions(value: unknown): DriverOptions {
   if (typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('connection.options', value, 'must be an object')
   for (const [key, option] of Object.entries(value)) {
     if (option === undefined) continue
+    if (key === 'timeout') {
+      // the range is checked where busyTimeoutMillis is
+      if (typeof option !== 'number') throw new ConfigError('connection.options.timeout', option, 'must be a number of milliseconds')
+      continue
+    }
     if (key !== 'readonly' && key !== 'safeIntegers') {
-      throw new ConfigError(`connection.options.${key}`, option, 'is not supported on Sluice (supported: readonly, safeIntegers); Sluice loads better-sqlite3 through Knex')
+      throw new ConfigError(`connection.options.${key}`, option, 'is not supported on Sluice (supported: readonly, safeIntegers, timeout); Sluice loads better-sqlite3 through Knex')
     }
     if (typeof option !== 'boolean') throw new ConfigError(`connection.options.${key}`, option, 'must be a boolean')
   }

@@ -21,6 +21,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 for (const target of allTargets()) {
   describe(`${target.database}: sluiceOf()`, () => {
+    it('takes max: 1 alone (the default min follows it)', async () => {
+      const db = new Kysely<TestDB>({ dialect: target.sluice({ max: 1 }) })
+      try {
+        expect(sluiceOf(db).config).toMatchObject({ min: 1, max: 1 })
+        expect(Number((await sql<{ n: number }>`select 1 as n`.execute(db)).rows[0]?.n)).toBe(1)
+      } finally {
+        await db.destroy()
+      }
+    })
+
     it('reaches the pool from the Kysely instance, its transactions and derived instances, and its stats move', async () => {
       const db = new Kysely<TestDB>({ dialect: target.sluice({ name: `kysely-${target.database}`, min: 0, max: 3 }) })
       try {

@@ -1,6 +1,8 @@
 /**
- * `.stream()` runs through the engine (a server-side cursor on PostgreSQL,
- * with no pg-cursor), and leaving a stream early leaves the pool healthy.
+ * `.stream()` runs through the engine (a portal read in chunks on
+ * PostgreSQL, with no pg-cursor), streams any statement that returns rows
+ * (`insert/update/delete ... returning` too), and leaving a stream early
+ * leaves the pool healthy.
  */
 import { Kysely } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -54,6 +56,28 @@ for (const target of allTargets()) {
       })
       expect(result).toEqual({ seen: 15, rest: 5 })
       expect(sluiceOf(db).stats().currentState.activeConnections).toBe(0)
+    })
+
+    it.runIf(target.returning)('streams insert, update and delete ... returning', async () => {
+      const table = `stream_returning_${process.pid}`
+      await db.schema.dropTable(table).ifExists().execute()
+      await db.schema.createTable(table).addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('name', 'varchar(50)').addColumn('qty', 'integer').execute()
+      try {
+        const rows = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, name: `n${i + 1}`, qty: i }))
+        const inserted: unknown[] = []
+        for await (const row of db.insertInto(table).values(rows).returning(['id', 'name', 'qty']).stream(7)) inserted.push(row)
+        expect(inserted).toEqual(rows)
+        const updated: unknown[] = []
+        for await (const row of db.updateTable(table).set({ name: 'x' }).where('id', '<=', 10).returning('id').stream(3)) updated.push(row)
+        expect(updated).toHaveLength(10)
+        const deleted: unknown[] = []
+        for await (const row of db.deleteFrom(table).where('id', '>', 25).returning('id').stream(2)) deleted.push(row)
+        expect(deleted).toHaveLength(5)
+        const left = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+        expect(Number(left.n)).toBe(25)
+      } finally {
+        await db.schema.dropTable(table).ifExists().execute()
+      }
     })
 
     it("rejects a chunk size that is not a positive integer, as Kysely's stock drivers do", async () => {

@@ -1,7 +1,7 @@
 import type { Dialect, QueryResult } from '../dialect.js'
 import { ConfigError } from '../errors/config-error.js'
 import { systemClock, type Clock } from '../util/clock.js'
-import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
+import { LOG_LEVELS, type LogConfig, type LogLevel } from '../util/logger.js'
 import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig } from './breaker-config.js'
 import { DEFAULTS } from './defaults.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
@@ -27,7 +27,7 @@ export interface PoolOptions {
   dialect: Dialect<any>
   /** Prefix of log lines, errors and metric labels. Defaults to `'sluice'`. */
   name?: string
-  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2. */
+  /** Connections kept open even when idle, opened by `ready()`. Defaults to 2, or `max` when that is smaller. */
   min?: number
   /** Most connections the pool opens at once. Defaults to 10. */
   max?: number
@@ -107,7 +107,16 @@ export interface PoolOptions {
    * label of their own. Defaults to `PATTERNS_DEFAULTS`.
    */
   patterns?: PatternsOptions
-  /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
+  /**
+   * Where the pool logs: a logger object (pino, bunyan: `info(details,
+   * message)`; `console`: `info(message, details)`), a function `(level,
+   * message, details)`, a list of levels printed to the console, or `false`.
+   * Details name the connection, the node, durations and error codes, never
+   * a secret or a bound value. `DEBUG=sluice*` adds debug lines on stderr.
+   * Defaults to `['warn', 'error']` on the console.
+   */
+  logger?: LogConfig
+  /** @deprecated the old name of `logger`, still accepted. */
   log?: LogConfig
   /** @internal time source, for tests. */
   clock?: Clock
@@ -144,7 +153,7 @@ export interface ResolvedPoolConfig {
   readonly breaker: ResolvedBreakerConfig | undefined
   readonly allowExitOnIdle: boolean
   readonly patterns: ResolvedPatternsConfig
-  readonly log: LogConfig
+  readonly logger: LogConfig
   readonly clock: Clock
 }
 
@@ -154,7 +163,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'patterns', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'patterns', 'logger', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -172,8 +181,9 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
   const name = options.name ?? DEFAULTS.name
   if (typeof name !== 'string' || name.length === 0) throw new ConfigError('name', name, 'must be a non-empty string')
 
-  const min = integer('min', options.min ?? DEFAULTS.min, 0)
   let max = integer('max', options.max ?? DEFAULTS.max, 1)
+  // the default follows a smaller max (`max: 1` alone is valid); a min given explicitly must fit
+  const min = options.min === undefined ? Math.min(DEFAULTS.min, max) : integer('min', options.min, 0)
   if (min > max) throw new ConfigError('min', min, `must not exceed max (${max})`)
   let clampedMin = min
   if (dialect.maxConnections !== undefined && max > dialect.maxConnections) {
@@ -234,7 +244,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     breaker: resolveBreakerConfig(options.breaker),
     allowExitOnIdle,
     patterns: resolvePatternsConfig(options.patterns),
-    log: checkLog(options.log ?? ['warn', 'error']),
+    logger: checkLogger(options),
     clock: options.clock ?? systemClock,
   })
 }
@@ -268,10 +278,20 @@ function checkOnConnect(onConnect: unknown): PoolOptions['onConnect'] {
   return onConnect as PoolOptions['onConnect']
 }
 
-function checkLog(log: LogConfig): LogConfig {
-  if (log === false || typeof log === 'function') return log
-  if (!Array.isArray(log) || log.some((level) => !LOG_LEVELS.includes(level))) {
-    throw new ConfigError('log', log, `must be false, a function, or a list of ${LOG_LEVELS.join(', ')}`)
+function checkLogger(options: PoolOptions): LogConfig {
+  if (options.logger !== undefined && options.log !== undefined) {
+    throw new ConfigError('log', options.log, 'is the old name of logger: pass only logger')
   }
-  return Object.freeze([...log])
+  const field = options.logger === undefined && options.log !== undefined ? 'log' : 'logger'
+  const logger: unknown = options.logger ?? options.log ?? DEFAULTS.logLevels
+  if (logger === false || typeof logger === 'function') return logger as LogConfig
+  if (Array.isArray(logger)) {
+    if (logger.some((level) => !LOG_LEVELS.includes(level))) throw new ConfigError(field, logger, `must be a logger, a function, false, or a list of ${LOG_LEVELS.join(', ')}`)
+    return Object.freeze([...(logger as LogLevel[])])
+  }
+  if (logger === null || typeof logger !== 'object') throw new ConfigError(field, logger, `must be a logger, a function, false, or a list of ${LOG_LEVELS.join(', ')}`)
+  for (const level of LOG_LEVELS) {
+    if (typeof (logger as Record<string, unknown>)[level] !== 'function') throw new ConfigError(`${field}.${level}`, (logger as Record<string, unknown>)[level], 'must be a function (a logger has debug, info, warn and error)')
+  }
+  return logger as LogConfig
 }

@@ -19,7 +19,7 @@ export interface HousekeepingTarget {
   reportLeak(lease: EntryLease, heldMillis: number): void
   /** Opens connections up to `min` and for waiting acquires. */
   replenish(): void
-  log(level: 'error', message: string, details?: Record<string, unknown>): void
+  log(level: 'error', message: string, details?: Record<string, unknown>, topic?: 'housekeeping'): void
 }
 
 /**
@@ -77,7 +77,7 @@ export class Housekeeper {
       }
       target.replenish()
     } catch (error) {
-      target.log('error', 'housekeeping failed', { error })
+      target.log('error', 'housekeeping failed', { error }, 'housekeeping')
     }
   }
 

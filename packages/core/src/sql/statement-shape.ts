@@ -1,6 +1,6 @@
 import type { StatementKind } from '../dialect.js'
-import { classifyTokens } from './classify-statement.js'
-import { tokenize, type SqlToken, type TokenizeOptions } from './tokenize.js'
+import { classifyStatement } from './classify-statement.js'
+import { tokenize, type SqlFamily, type SqlToken } from './tokenize.js'
 
 /** What the metrics and the pattern tracker know of a statement, from its text alone. */
 export interface StatementShape {
@@ -25,15 +25,16 @@ export interface StatementShape {
  * become `?`).
  *
  * ```ts
- * describeStatement("select * from Users where id IN (1, 2, 3) -- hot", opts).fingerprint
+ * describeStatement("select * from Users where id IN (1, 2, 3) -- hot", 'postgres').fingerprint
  * // 'SELECT * FROM users WHERE id IN (...)'
  * ```
  */
-export function describeStatement(sql: string, options: TokenizeOptions): StatementShape {
-  const tokens = tokenize(sql, options)
+export function describeStatement(sql: string, family: SqlFamily): StatementShape {
+  const tokens = tokenize(sql, family)
   if (tokens.some((t) => t.kind === 'unterminated')) return { fingerprint: '(unterminated statement)', operation: 'OTHER', tables: [], kind: 'unknown' }
   const { operation, tables } = operationAndTables(tokens)
-  return { fingerprint: render(tokens), operation, tables, kind: classifyTokens(tokens) }
+  // the classifier reads the text again: this runs once per distinct text (the observer caches shapes)
+  return { fingerprint: render(tokens), operation, tables, kind: classifyStatement(sql, family) }
 }
 
 /** Keywords written upper-case in fingerprints; every other word is a name, written lower-case. */

@@ -108,14 +108,25 @@ describe('statement cache on postgres', () => {
     expect(onServer).toHaveLength(2)
   })
 
-  it('re-prepares once when a cached plan changes result type (ALTER TABLE ... ADD COLUMN)', async () => {
+  /** DDL from another process, which the pool cannot see coming. */
+  async function elsewhere(sql: string): Promise<void> {
+    const other = new pg.Client({ connectionString: PG_URL })
+    await other.connect()
+    try {
+      await other.query(sql)
+    } finally {
+      await other.end()
+    }
+  }
+
+  it('re-prepares once when a cached plan changes result type (ALTER TABLE ... ADD COLUMN from another process)', async () => {
     const pool = openPool(postgres())
     await pool.query('DROP TABLE IF EXISTS stmtcache_pg_plan')
     await pool.query('CREATE TABLE stmtcache_pg_plan (id int PRIMARY KEY, a text)')
     await pool.query("INSERT INTO stmtcache_pg_plan VALUES (1, 'one')")
     const select = 'SELECT * FROM stmtcache_pg_plan WHERE id = $1'
     expect(await pool.query(select, [1])).toEqual([{ id: 1, a: 'one' }])
-    await pool.query("ALTER TABLE stmtcache_pg_plan ADD COLUMN b text DEFAULT 'bee'")
+    await elsewhere("ALTER TABLE stmtcache_pg_plan ADD COLUMN b text DEFAULT 'bee'")
     const before = pool.stats().queries.errors
     expect(await pool.query(select, [1])).toEqual([{ id: 1, a: 'one', b: 'bee' }])
     // one hit that failed inside the dialect, one fresh prepare; the caller saw no error
@@ -133,10 +144,26 @@ describe('statement cache on postgres', () => {
     await pool.query('INSERT INTO stmtcache_pg_plan_tx VALUES (1)')
     const select = 'SELECT * FROM stmtcache_pg_plan_tx WHERE id = $1'
     await pool.query(select, [1])
-    await pool.query('ALTER TABLE stmtcache_pg_plan_tx ADD COLUMN b int DEFAULT 2')
+    await elsewhere('ALTER TABLE stmtcache_pg_plan_tx ADD COLUMN b int DEFAULT 2')
     await expect(pool.transaction((tx) => tx.query(select, [1]))).rejects.toMatchObject({ code: '0A000' })
     expect(await pool.query(select, [1])).toEqual([{ id: 1, b: 2 }])
     await pool.query('DROP TABLE stmtcache_pg_plan_tx')
+  })
+
+  it('DDL through the pool prepares the statement again before its next use: no error even inside a transaction', async () => {
+    const pool = openPool(postgres())
+    await pool.query('DROP TABLE IF EXISTS stmtcache_pg_plan_epoch')
+    await pool.query('CREATE TABLE stmtcache_pg_plan_epoch (id int PRIMARY KEY)')
+    await pool.query('INSERT INTO stmtcache_pg_plan_epoch VALUES (1)')
+    const select = 'SELECT * FROM stmtcache_pg_plan_epoch WHERE id = $1'
+    await pool.query(select, [1])
+    await pool.query('ALTER TABLE stmtcache_pg_plan_epoch ADD COLUMN b int DEFAULT 2')
+    expect(await pool.transaction((tx) => tx.query(select, [1]))).toEqual([{ id: 1, b: 2 }])
+    // the statement prepared before the ALTER is deallocated at the next cached statement outside a transaction
+    expect(await pool.query(select, [1])).toEqual([{ id: 1, b: 2 }])
+    expect(statements(pool)).toEqual({ size: 1, hits: 1, misses: 2, evictions: 0 })
+    await pool.withConnection(async (conn) => expect(await preparedCount(conn)).toBe(1))
+    await pool.query('DROP TABLE stmtcache_pg_plan_epoch')
   })
 
   it('prepares afresh when the session lost its statements behind the cache (DEALLOCATE ALL), staying named', async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { PatternTracker } from '../../src/learning/pattern-tracker.js'
-import { StatementObserver } from '../../src/metrics/statement-observer.js'
+import { StatementInsights } from '../../src/metrics/statement-insights.js'
 import { describeStatement, type StatementShape } from '../../src/sql/statement-shape.js'
 
-const pg = { backslashEscapes: false }
+const pg = 'postgres' as const
 const shape = (sql: string): StatementShape => describeStatement(sql, pg)
 
 describe('pattern tracker', () => {
@@ -49,7 +49,7 @@ describe('pattern tracker', () => {
   }, 120_000)
 
   it('the observer tokenizes a repeated statement once and bounds its cache and its table labels', () => {
-    const observer = new StatementObserver({ capacity: 50, tableLabels: 3 }, pg, () => 0)
+    const observer = new StatementInsights({ capacity: 50, tableLabels: 3 }, pg, () => 0)
     const a = observer.info('SELECT * FROM a WHERE id = $1')
     expect(observer.info('SELECT * FROM a WHERE id = $1')).toBe(a)
     expect(a).toMatchObject({ operation: 'SELECT', table: 'a' })

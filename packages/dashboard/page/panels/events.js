@@ -3,13 +3,13 @@ import { el } from '../dom.js'
 import { formatClock } from '../format.js'
 
 /** @type {Record<string, string>} */
-const LABELS = { connect: 'opened', remove: 'closed', error: 'error' }
+const LABELS = { connect: 'opened', remove: 'closed', error: 'error', breaker: 'breaker' }
 
 /** @type {import('./panel.js').PanelDefinition} */
 export const eventsPanel = {
   id: 'events',
   title: 'Recent events',
-  hint: 'connections opened and closed (with the reason), errors the pool handled',
+  hint: 'connections opened and closed (with the reason), errors the pool handled, circuit-breaker changes',
   wide: true,
   applies: () => true,
   create(body) {

@@ -1,7 +1,8 @@
-import type { PoolStats, RoutingStats } from '@sluice/core'
+import type { BreakerStats, PoolStats, RoutingStats } from '@sluice/core'
 import type { RegisteredPool } from '../registry/pool-registry.js'
+import { clipText } from '../util/clip-text.js'
 import { poolRates, replicaReadsPerSecond } from './rates.js'
-import type { NodeSnapshot, PoolSnapshot, StatementCacheSnapshot, WorkflowsSnapshot } from './snapshot.js'
+import type { BreakerSnapshot, NodeSnapshot, PoolSnapshot, StatementCacheSnapshot, WorkflowsSnapshot } from './snapshot.js'
 
 export interface CollectOptions {
   /** When the sample is taken, ms since the epoch. */
@@ -98,6 +99,7 @@ function primaryNode(stats: PoolStats): NodeSnapshot {
     activeConnections: stats.currentState.activeConnections,
     reads: null,
     readsPerSecond: null,
+    breaker: breaker(stats.breaker),
   }
 }
 
@@ -119,6 +121,21 @@ function replicaNodes(poolName: string, routing: RoutingStats | undefined, previ
       activeConnections: replica.activeConnections,
       reads: replica.reads,
       readsPerSecond: replicaReadsPerSecond(node, replica.reads, previous, seconds),
+      breaker: breaker(replica.breaker),
     }
   })
+}
+
+function breaker(stats: BreakerStats | undefined): BreakerSnapshot | null {
+  if (!stats) return null
+  return {
+    state: stats.state,
+    since: stats.since,
+    retryAfterMillis: stats.retryAfterMillis ?? null,
+    consecutiveFailures: stats.consecutiveFailures,
+    errorRate: stats.errorRate,
+    opened: stats.opened,
+    rejected: stats.rejected,
+    lastError: stats.lastError === undefined ? null : clipText(stats.lastError),
+  }
 }

@@ -118,6 +118,24 @@ export interface NodeSnapshot {
   readonly reads: number | null
   /** Reads per second sent to this replica since the previous sample. */
   readonly readsPerSecond: number | null
+  /** The node's circuit breaker; null when the pool runs without one (`breaker: false`). */
+  readonly breaker: BreakerSnapshot | null
+}
+
+export interface BreakerSnapshot {
+  readonly state: 'closed' | 'open' | 'half-open'
+  /** When it entered this state, ms since the epoch. */
+  readonly since: number
+  /** While open: ms until it probes the node again. */
+  readonly retryAfterMillis: number | null
+  readonly consecutiveFailures: number
+  /** Failed / all calls in the breaker's sliding window. */
+  readonly errorRate: number
+  readonly opened: number
+  /** Calls failed at once because it was open. */
+  readonly rejected: number
+  /** The last transport failure it counted (the driver's message, never a secret: the engine keeps none in it). */
+  readonly lastError: string | null
 }
 
 export interface RoutingTotals {
@@ -128,7 +146,7 @@ export interface RoutingTotals {
   readonly fallbacks: number
 }
 
-export type PoolEventKind = 'connect' | 'remove' | 'error'
+export type PoolEventKind = 'connect' | 'remove' | 'error' | 'breaker'
 
 export interface PoolEventRecord {
   /** Increases by one per event of this pool. */
@@ -136,6 +154,6 @@ export interface PoolEventRecord {
   readonly at: number
   readonly kind: PoolEventKind
   readonly connectionId: string | null
-  /** The reason a connection was removed, or an error's class and message. */
+  /** The reason a connection was removed, an error's class and message, or a breaker's change (`primary: closed → open (consecutive-failures)`). */
   readonly detail: string | null
 }

@@ -1,10 +1,11 @@
-import type { PoolEvents } from '@sluice/core'
-import { EVENT_MESSAGE_CHARS, EVENTS_PER_FRAME } from '../config/defaults.js'
+import type { BreakerTransition, PoolEvents } from '@sluice/core'
+import { EVENTS_PER_FRAME } from '../config/defaults.js'
 import type { PoolEventKind, PoolEventRecord } from '../collect/snapshot.js'
+import { clipText } from '../util/clip-text.js'
 import type { DashboardPool } from './dashboard-pool.js'
 
 /**
- * Listens to one pool's `connect`, `remove` and `error` events and keeps
+ * Listens to one pool's `connect`, `remove`, `error` and `breaker` events and keeps
  * those since the last sample (at most a frame's worth: the newest win).
  */
 export class EventRecorder {
@@ -16,11 +17,14 @@ export class EventRecorder {
   readonly #onConnect = (id: string) => this.#record('connect', id, null)
   readonly #onRemove = (id: string, reason: PoolEvents['remove'][1]) => this.#record('remove', id, reason)
   readonly #onError = (error: Error, id: string | undefined) => this.#record('error', id ?? null, describeError(error))
+  readonly #onBreaker = (transition: BreakerTransition) => this.#record('breaker', null, this.#describeTransition(transition))
+  readonly #poolName: string
 
   constructor(pool: DashboardPool, now: () => number) {
     this.#pool = pool
     this.#now = now
-    pool.on('connect', this.#onConnect).on('remove', this.#onRemove).on('error', this.#onError)
+    this.#poolName = pool.stats().pool.name
+    pool.on('connect', this.#onConnect).on('remove', this.#onRemove).on('error', this.#onError).on('breaker', this.#onBreaker)
   }
 
   /** The events since the previous call, and how many were left out. */
@@ -32,7 +36,14 @@ export class EventRecorder {
   }
 
   stop(): void {
-    this.#pool.off('connect', this.#onConnect).off('remove', this.#onRemove).off('error', this.#onError)
+    this.#pool.off('connect', this.#onConnect).off('remove', this.#onRemove).off('error', this.#onError).off('breaker', this.#onBreaker)
+  }
+
+  /** `replica-1: closed → open (consecutive-failures)`, the node named as the page names it. */
+  #describeTransition(t: BreakerTransition): string {
+    const prefix = `${this.#poolName}/`
+    const node = t.node === this.#poolName ? 'primary' : t.node.startsWith(prefix) ? t.node.slice(prefix.length) : t.node
+    return clipText(`${node}: ${t.from} → ${t.to} (${t.reason})`)
   }
 
   #record(kind: PoolEventKind, connectionId: string | null, detail: string | null): void {
@@ -45,6 +56,5 @@ export class EventRecorder {
 }
 
 function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
-  return text.length > EVENT_MESSAGE_CHARS ? `${text.slice(0, EVENT_MESSAGE_CHARS - 1)}…` : text
+  return clipText(error instanceof Error ? `${error.name}: ${error.message}` : String(error))
 }

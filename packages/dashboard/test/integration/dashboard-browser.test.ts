@@ -129,6 +129,8 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
       expect(shownInventory.nodes[1]!.cells[1]).toBe(inventory.routingStats()!.replicas[0]!.database)
       expect(shownInventory.nodes[1]!.cells[3]).toMatch(/^\d+(\.\d+)? (ms|s)$/)
       expect(Number(shownInventory.nodes[1]!.cells[5]!.replace(/,/g, ''))).toBeGreaterThan(0)
+      // each node's circuit breaker, closed while both serve
+      expect(shownInventory.nodes.map((row) => row.cells[7])).toEqual(['closed', 'closed'])
       expect(await poolNames(page)).toEqual(['inventory', 'orders'])
       await saveScreenshot(page)
       expect(problems).toEqual([])
@@ -168,6 +170,37 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
       await second.close()
       await empty.waitFor({ state: 'visible' })
       expect(await poolNames(page)).toEqual([])
+      expect(problems).toEqual([])
+    } finally {
+      await dashboard.close()
+    }
+  })
+
+  it("shows a node's circuit breaker opening, with the change in the events", async () => {
+    // nothing listens on port 1: every connect is refused, and the breaker opens after two
+    const pool = createPool({
+      dialect: postgres({ connectionString: 'postgres://sluice:sluice-secret@127.0.0.1:1/sluice' }),
+      name: 'unreachable',
+      min: 0,
+      max: 2,
+      acquireTimeoutMillis: 300,
+      createRetryInitialMillis: 10,
+      breaker: { failureThreshold: 2, recoveryTimeoutMillis: 60_000 },
+      log: false,
+    })
+    pools.push(pool)
+    pool.on('error', () => undefined)
+    const dashboard = await startDashboard({ pools: [pool], refreshIntervalMillis: REFRESH })
+    try {
+      const { page, problems } = await openWatchedPage(browser, dashboard.url)
+      const closed = await waitForPool(page, 'unreachable')
+      expect(closed.nodes.map((row) => [row.node, row.cells[7]])).toEqual([['primary', 'closed']])
+      for (let i = 0; i < 4; i++) await pool.query('SELECT 1').catch(() => undefined)
+      expect(pool.stats().breaker!.state).toBe('open')
+      await waitForEvent(page, 'unreachable', 'primary: closed → open (consecutive-failures)')
+      const open = await waitForPool(page, 'unreachable', Date.now())
+      expect(open.nodes[0]!.cells[7]).toMatch(/^open · probes in \d+(\.\d+)? s · 100% failing · opened 1× · \d+ refused$/)
+      expect(open.events.find((event) => event[0] === 'breaker')).toEqual(['breaker', '', 'primary: closed → open (consecutive-failures)'])
       expect(problems).toEqual([])
     } finally {
       await dashboard.close()

@@ -176,6 +176,38 @@ describe('a pool on the dashboard', () => {
   })
 })
 
+describe('circuit breakers on the dashboard', () => {
+  it("shows a node's breaker as stats() reports it, and its changes as events", async () => {
+    // nothing listens on port 1: every connect is refused, a transport failure the breaker counts
+    const pool = createPool({
+      dialect: postgres({ connectionString: 'postgres://sluice:sluice-secret@127.0.0.1:1/sluice' }),
+      name: 'breaker-refused',
+      min: 0,
+      max: 2,
+      acquireTimeoutMillis: 500,
+      createRetryInitialMillis: 10,
+      breaker: { failureThreshold: 2, recoveryTimeoutMillis: 60_000 },
+    })
+    pools.push(pool)
+    pool.on('error', () => undefined)
+    dashboard.add(pool)
+    const before = sampleOf('breaker-refused').snapshot
+    expect(before.nodes[0]!.breaker).toMatchObject({ state: 'closed', opened: 0, rejected: 0, lastError: null })
+    for (let i = 0; i < 4; i++) await pool.query('SELECT 1').catch(() => undefined)
+    const stats = pool.stats().breaker!
+    expect(stats.state).toBe('open')
+    const { snapshot } = sampleOf('breaker-refused')
+    const shown = snapshot.nodes[0]!.breaker!
+    expect(shown).toMatchObject({ state: 'open', since: stats.since, opened: stats.opened, consecutiveFailures: stats.consecutiveFailures })
+    expect(shown.rejected).toBeGreaterThan(0)
+    expect(shown.retryAfterMillis).toBeGreaterThan(0)
+    expect(shown.lastError).toMatch(/ECONNREFUSED|refused/)
+    const changes = snapshot.events.filter((e) => e.kind === 'breaker').map((e) => e.detail)
+    expect(changes).toEqual(['primary: closed → open (consecutive-failures)'])
+    expect(JSON.stringify(snapshot)).not.toContain('sluice-secret')
+  })
+})
+
 describe('a pool with a replica (PostgreSQL)', () => {
   let pool: Pool
 
@@ -213,6 +245,7 @@ describe('a pool with a replica (PostgreSQL)', () => {
       activeConnections: replica.activeConnections,
       reads: replica.reads,
       readsPerSecond: 0,
+      breaker: expect.objectContaining({ state: replica.breaker!.state, opened: replica.breaker!.opened, rejected: replica.breaker!.rejected }),
     })
     expect(snapshot.nodes[1]!.healthy).toBe(true)
     expect(first.snapshot.nodes[1]!.reads).toBe(replica.reads)

@@ -13,7 +13,7 @@ export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_LEVELS)[number]
 /** The filename SQLite reads as "a private database in memory". */
 export const SQLITE_MEMORY = ':memory:'
 
-/** SQLite waits this long for another process's lock before SQLITE_BUSY. */
+/** A writer waits this long for the file's write lock (another connection's or process's) before SQLITE_BUSY. */
 export const DEFAULT_BUSY_TIMEOUT_MILLIS = 5000
 
 /** Compiled statements kept per connection; they cost only client memory. */
@@ -32,9 +32,11 @@ export interface SqliteDialectConfig {
   /** Opens every connection read-only. Defaults to `false`. */
   readonly readonly?: boolean
   /**
-   * How long SQLite waits for a lock held by another *process* before it fails
-   * with SQLITE_BUSY. The wait is synchronous and blocks the event loop.
-   * Defaults to 5000.
+   * How long a writer waits for the file's write lock before it fails with
+   * SQLITE_BUSY, whoever holds it: another connection of this process (an
+   * async wait: the event loop keeps running) or another process (SQLite's
+   * own `busy_timeout`, a synchronous wait that blocks the event loop).
+   * `0` fails at once. Defaults to 5000.
    */
   readonly busyTimeoutMillis?: number
   /** `PRAGMA journal_mode`. Defaults to `'WAL'` for a file; an in-memory database keeps `'MEMORY'`. */

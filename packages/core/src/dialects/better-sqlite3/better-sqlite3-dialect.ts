@@ -24,8 +24,12 @@
  * - Transactions start with `BEGIN IMMEDIATE`: the in-process lock is already
  *   held, and IMMEDIATE makes another *process* fail at BEGIN rather than in
  *   the middle of the transaction.
- * - `busy_timeout` only matters against other processes; within this process
- *   the lock means a handle never meets a lock held by a sibling.
+ * - The wait is bounded by `busyTimeoutMillis`, like SQLite's own: a
+ *   transaction that waits for another transaction of the same app (Knex's
+ *   `knex.transaction` inside a `knex.transaction`) fails with SQLITE_BUSY
+ *   instead of hanging, and the holder's work goes on. `busy_timeout` itself
+ *   only matters against other processes; within this process the lock
+ *   means a handle never meets a lock held by a sibling.
  * - The driver is synchronous: a long statement blocks the event loop for as
  *   long as it runs. Only `stream()` gives the loop a turn, between chunks.
  *
@@ -36,7 +40,7 @@ import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
-import { classifyStatement } from '../../sql/classify-statement.js'
+import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
 import { leadingKeywords } from '../../sql/leading-keywords.js'
 import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
@@ -45,10 +49,10 @@ import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfi
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
 import { runSqliteBatch } from './better-sqlite3-batch.js'
-import { classifySqliteConnectError, isSqliteFatalError, NOT_OPEN } from './better-sqlite3-fatal-error.js'
+import { classifySqliteConnectError, isSqliteFatalError, NOT_OPEN, sqliteBusyError } from './better-sqlite3-fatal-error.js'
 import { execute } from './better-sqlite3-result.js'
 import { SqliteStreams, streamSqliteRows } from './better-sqlite3-stream.js'
-import { type WriteLock, releaseWriteLock, retainWriteLock } from './better-sqlite3-write-lock.js'
+import { type LockWait, type WriteLock, releaseWriteLock, retainWriteLock } from './better-sqlite3-write-lock.js'
 
 
 /**
@@ -71,6 +75,8 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   // how to stop each handle's open stream iterators, which would otherwise keep the handle busy
   readonly #streams = new SqliteStreams()
   readonly #statements: SqliteStatementCache
+  // a writer waits for a sibling's transaction as long as SQLite would wait for another process's
+  readonly #lockWait: LockWait
 
   constructor(config: SqliteDialectConfig) {
     this.#config = resolveSqliteConfig(config)
@@ -79,6 +85,8 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     this.dataLivesInConnection = this.#config.memory
     this.#sessionPragmas = sessionPragmas(this.#config)
     this.#statements = new SqliteStatementCache(this.#config)
+    const timeoutMillis = this.#config.busyTimeoutMillis
+    this.#lockWait = { timeoutMillis, timedOut: () => sqliteBusyError(this.#driver, timeoutMillis) }
   }
 
   async connect(): Promise<SqliteDatabase> {
@@ -138,8 +146,12 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
 
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
   classify(sql: string): StatementKind {
-    // SQLite strings know no backslash escapes
-    return classifyStatement(sql, { backslashEscapes: false })
+    return classifyStatement(sql, 'sqlite')
+  }
+
+  /** The statement's kind from its text and the functions it calls. */
+  analyze(sql: string): StatementAnalysis {
+    return analyzeStatement(sql, 'sqlite')
   }
 
   isFatal(error: unknown): boolean {
@@ -234,12 +246,12 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     if (lock === undefined || lock.isHeldBy(db)) return this.#compile(db, sql, cached)
     if (!this.#wal) {
       // outside WAL even compiling reads the file under a lock the writer can block
-      await lock.acquire(db)
+      await lock.acquire(db, this.#lockWait)
       return this.#compile(db, sql, cached)
     }
     const stmt = this.#compile(db, sql, cached)
     // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
-    if (!this.#config.readonly && (!stmt.readonly || opensTransaction(sql))) await lock.acquire(db)
+    if (!this.#config.readonly && (!stmt.readonly || opensTransaction(sql))) await lock.acquire(db, this.#lockWait)
     return stmt
   }
 

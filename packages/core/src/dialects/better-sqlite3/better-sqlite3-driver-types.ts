@@ -50,4 +50,8 @@ export interface SqliteOpenOptions {
 }
 
 /** better-sqlite3's default export. */
-export type SqliteDatabaseConstructor = new (filename: string, options?: SqliteOpenOptions) => SqliteDatabase
+export interface SqliteDatabaseConstructor {
+  new (filename: string, options?: SqliteOpenOptions): SqliteDatabase
+  /** The class of the driver's errors (`code` is SQLite's, e.g. `SQLITE_BUSY`). */
+  readonly SqliteError?: new (message: string, code: string) => Error
+}

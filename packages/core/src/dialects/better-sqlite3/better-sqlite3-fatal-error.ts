@@ -1,4 +1,5 @@
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
+import type { SqliteDatabaseConstructor } from './better-sqlite3-driver-types.js'
 
 // the driver's own message for a closed handle; reused for a lock wait cut short by close()
 export const NOT_OPEN = 'The database connection is not open'
@@ -25,4 +26,17 @@ export function classifySqliteConnectError(error: unknown): PermanentConnectReas
   if (code === 'SQLITE_NOTADB') return 'configuration'
   if (code === 'SQLITE_CANTOPEN' || /directory does not exist|unable to open database file/i.test(error.message)) return 'unknown-database'
   return 'transient'
+}
+
+/**
+ * The error of a write that waited `waitedMillis` for another connection of
+ * this process to give the file's write lock back: what the driver throws
+ * when SQLite's own `busy_timeout` runs out (code `SQLITE_BUSY`, the driver's
+ * `SqliteError` class when it has one), so that apps handle both alike.
+ */
+export function sqliteBusyError(driver: SqliteDatabaseConstructor | undefined, waitedMillis: number): Error {
+  const message = `database is locked: another connection of this process held the write lock for ${waitedMillis}ms (busyTimeoutMillis); a transaction that waits for another transaction of the same app never gets it`
+  const SqliteError = driver?.SqliteError
+  if (SqliteError !== undefined) return new SqliteError(message, 'SQLITE_BUSY')
+  return Object.assign(new Error(message), { code: 'SQLITE_BUSY' })
 }

@@ -6,6 +6,8 @@
  */
 export interface PgModule {
   readonly Client: new (config: PgClientConfig) => PgClient
+  /** pg's value mapping for bound parameters (Dates, arrays, objects as JSON); absent in look-alikes. */
+  readonly utils?: { readonly prepareValue?: (value: unknown) => unknown }
 }
 
 /** The options of `new pg.Client(...)` that the dialect sets. */

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import type { RunOptions, StatementCacheStats } from '../../dialect.js'
+import { changesSchema } from '../../sql/schema-change.js'
 import { LruCache } from '../../statements/lru-cache.js'
+import { PlanRegressionGuard } from '../../statements/plan-regression.js'
 import { wantsCache, type ResolvedStatementCacheConfig } from '../../statements/prepare-policy.js'
+import { SchemaEpoch } from '../../statements/schema-epoch.js'
+import { systemClock } from '../../util/clock.js'
 import type { PgClient, PgQueryConfig, PgResult } from './pg-driver-types.js'
 import type { PgPoolerMode } from './pg-pooler.js'
 
@@ -16,15 +20,24 @@ export interface PgStatementCacheConfig extends ResolvedStatementCacheConfig {
 /** Where a connection's statements run: on the backend it connected to, or wherever a pooler sends them. */
 type Route = 'direct' | 'pooled' | 'unknown'
 
+/** A statement prepared on one connection. */
+interface Prepared {
+  readonly name: string
+  /** How often it ran on this connection: PostgreSQL may switch it to a generic plan from the 6th on. */
+  executions: number
+}
+
 /** The statement cache of one connection. */
 interface Session {
-  /** SQL text → name of the statement prepared for it. */
-  readonly cache: LruCache<string, string>
+  /** SQL text → the statement prepared for it. */
+  readonly cache: LruCache<string, Prepared>
   /** Names dropped from the cache that the server may still hold; deallocated when no transaction is open. */
   readonly stale: string[]
   /** Unset until the connection has been probed (`pooler: 'auto'`). */
   route: Route | undefined
   probing: Promise<Route | undefined> | undefined
+  /** The schema epoch the cached statements were prepared in. */
+  epoch: number
 }
 
 /** A pg client as far as the pooler probe reads it: the pid from BackendKeyData. */
@@ -41,6 +54,10 @@ const PLAN_CHANGED = '0A000'
 const NO_SUCH_STATEMENT = '26000'
 /** duplicate_prepared_statement: "prepared statement ... already exists". */
 const DUPLICATE_STATEMENT = '42P05'
+/** internal_error, raised as "cache lookup failed for type N" by a statement whose parameter or result type was dropped. */
+const INTERNAL_ERROR = 'XX000'
+// standard_conforming_strings: a backslash in '...' is an ordinary character
+const PG_TOKENS = { backslashEscapes: false } as const
 
 /**
  * The PostgreSQL dialect's per-connection cache of named prepared statements.
@@ -52,10 +69,27 @@ const DUPLICATE_STATEMENT = '42P05'
  * dropped from pg's own `parsedStatements`, so that pg parses it again should
  * the name ever come back.
  *
+ * DDL that goes through the dialect (CREATE, ALTER, DROP, DO; see
+ * `sql/schema-change.ts`) moves the pool-wide schema epoch; every connection
+ * then deallocates the statements it prepared before and prepares them again
+ * at their next use. A statement keeps the parameter types PostgreSQL
+ * inferred at its Parse: without this, an `INSERT` prepared while a column was
+ * `timestamp` would drop the offset of a value bound after the column became
+ * `timestamptz`.
+ *
+ * A statement that runs much slower named than it did on its first
+ * executions (PostgreSQL switched it to a generic plan that is worse) is
+ * demoted to unnamed for the whole dialect (`statements/plan-regression.ts`).
+ *
  * Recoveries, each retried once and only outside a transaction block (inside
- * one the failed statement has already aborted it):
+ * one the failed statement has already aborted it). Each error comes before
+ * the statement runs, and a failed autocommit statement leaves nothing
+ * behind, so the retry cannot write twice:
  * - "cached plan must not change result type" (a `SELECT *` over a table whose
  *   columns changed): deallocate, prepare afresh.
+ * - "cache lookup failed for type" (XX000: a type the statement was prepared
+ *   with, such as an enum, was dropped and created again by another
+ *   process): deallocate, prepare afresh.
  * - "prepared statement ... does not exist" for a name believed prepared: on a
  *   connection known to be direct, someone ran DEALLOCATE or DISCARD: prepare
  *   afresh; otherwise a transaction pooler moved us to another backend: named
@@ -68,6 +102,8 @@ export class PgStatementCache {
   readonly #query: PgQuery
   readonly #description: string
   readonly #sessions = new WeakMap<PgClient, Session>()
+  readonly #epoch = new SchemaEpoch<PgClient>()
+  readonly #planGuard = new PlanRegressionGuard(systemClock)
   #named: boolean
 
   constructor(config: PgStatementCacheConfig, query: PgQuery, description: string) {
@@ -83,8 +119,24 @@ export class PgStatementCache {
   }
 
   /** Runs `config`, from the cache when the statement qualifies. */
-  run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
-    if (!this.#named || !wantsCache(this.#config.prepare, params, options)) return this.#query(client, config)
+  async run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
+    try {
+      return await this.#run(client, config, params, options)
+    } finally {
+      this.observe(client, config.text)
+    }
+  }
+
+  /**
+   * Called after every statement that ran on `client`, through the cache or
+   * not (batches, pipelined statements): DDL moves the schema epoch.
+   */
+  observe(client: PgClient, sql: string): void {
+    this.#epoch.observe(client, changesSchema(sql, PG_TOKENS), transactionStatus(client) !== 'I')
+  }
+
+  #run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
+    if (!this.#named || !wantsCache(this.#config.prepare, params, options) || this.#planGuard.isDemoted(config.text)) return this.#query(client, config)
     const session = this.#sessions.get(client)
     if (session?.route === undefined) return this.#runFirst(client, config)
     return this.#named ? this.#runNamed(client, session, config, false) : this.#query(client, config)
@@ -101,6 +153,7 @@ export class PgStatementCache {
   /** The server forgot every prepared statement (`DISCARD ALL`): so does the cache. */
   forget(client: PgClient): void {
     const session = this.#sessions.get(client)
+    this.#epoch.transactionEnded(client)
     if (session === undefined) return
     session.cache.clear()
     session.stale.length = 0
@@ -108,6 +161,7 @@ export class PgStatementCache {
 
   /** Deallocates statements evicted during a transaction, now that it is over. */
   async settle(client: PgClient): Promise<void> {
+    this.#epoch.transactionEnded(client)
     const session = this.#sessions.get(client)
     if (session !== undefined && session.stale.length > 0) await this.#deallocateStale(client, session)
   }
@@ -125,8 +179,8 @@ export class PgStatementCache {
     let session = this.#sessions.get(client)
     if (session === undefined) {
       const stale: string[] = []
-      const cache = new LruCache<string, string>(this.#config.statementCacheSize, (_sql, name) => stale.push(name))
-      session = { cache, stale, route: this.#config.pooler === 'none' ? 'direct' : undefined, probing: undefined }
+      const cache = new LruCache<string, Prepared>(this.#config.statementCacheSize, (_sql, prepared) => stale.push(prepared.name))
+      session = { cache, stale, route: this.#config.pooler === 'none' ? 'direct' : undefined, probing: undefined, epoch: this.#epoch.value }
       this.#sessions.set(client, session)
     }
     if (session.route === undefined) {
@@ -158,13 +212,15 @@ export class PgStatementCache {
 
   async #runNamed(client: PgClient, session: Session, config: PgQueryConfig, retried: boolean): Promise<PgResult | PgResult[]> {
     const sql = config.text
-    let name = session.cache.get(sql)
-    const hit = name !== undefined
-    if (name === undefined) {
-      name = `${NAME_PREFIX}${++nameCount}`
+    if (session.epoch !== this.#epoch.value) expire(session, this.#epoch.value)
+    let prepared = session.cache.get(sql)
+    const hit = prepared !== undefined
+    if (prepared === undefined) {
+      prepared = { name: `${NAME_PREFIX}${++nameCount}`, executions: 0 }
       // may evict: the evicted name goes to `stale`
-      session.cache.set(sql, name)
+      session.cache.set(sql, prepared)
     }
+    const { name } = prepared
     // deallocate before parsing anew, so that the server never holds more than the capacity
     if (session.stale.length > 0) await this.#deallocateStale(client, session)
     if (!this.#named) {
@@ -173,7 +229,8 @@ export class PgStatementCache {
       return this.#query(client, config)
     }
     try {
-      return await this.#query(client, { ...config, name })
+      const execution = ++prepared.executions
+      return await this.#planGuard.time(sql, execution, () => this.#query(client, { ...config, name }))
     } catch (error) {
       return this.#recover(client, session, { config, name, hit, retried }, error)
     }
@@ -183,9 +240,9 @@ export class PgStatementCache {
     const { config, name, hit, retried } = attempt
     const parsed = client.connection?.parsedStatements
     const code = (error as { code?: unknown } | null)?.code
-    const planChanged = hit && code === PLAN_CHANGED && isPlanChange(error)
+    const planChanged = hit && ((code === PLAN_CHANGED && isPlanChange(error)) || (code === INTERNAL_ERROR && isTypeGone(error)))
     const lost = (hit && code === NO_SUCH_STATEMENT) || (!hit && code === DUPLICATE_STATEMENT)
-    const cached = session.cache.peek(config.text) === name
+    const cached = session.cache.peek(config.text)?.name === name
     if (!planChanged && !lost) {
       // pg records a name once the server parsed it; a failed Parse leaves nothing to cache
       if (cached && parsed?.[name] === undefined) session.cache.delete(config.text)
@@ -203,6 +260,20 @@ export class PgStatementCache {
   }
 
   async #deallocateStale(client: PgClient, session: Session): Promise<void> {
+    // after DDL a connection may hold many: one round trip for all, one by one only if one of them is gone
+    if (session.stale.length > 1 && transactionStatus(client) === 'I' && session.route === 'direct') {
+      const names = session.stale.splice(0)
+      const parsed = client.connection?.parsedStatements
+      if (parsed !== undefined) for (const name of names) delete parsed[name]
+      try {
+        await this.#query(client, { text: names.map((name) => `DEALLOCATE ${name}`).join('; ') })
+        return
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== NO_SUCH_STATEMENT) throw error
+        // the statements before the failing one are gone; DEALLOCATE of those again fails harmlessly
+        session.stale.push(...names)
+      }
+    }
     // a DEALLOCATE that fails (name unknown there) would abort an open transaction: wait for its end
     while (session.stale.length > 0 && transactionStatus(client) === 'I') {
       const name = session.stale.shift() as string
@@ -240,6 +311,19 @@ interface Attempt {
 function isPlanChange(error: unknown): boolean {
   const { routine, message } = error as { routine?: unknown; message?: unknown }
   return routine === 'RevalidateCachedQuery' || (typeof message === 'string' && message.includes('cached plan must not change result type'))
+}
+
+/** "cache lookup failed for type N": the server's text, which is not translated (an internal error). */
+function isTypeGone(error: unknown): boolean {
+  const { message } = error as { message?: unknown }
+  return typeof message === 'string' && message.startsWith('cache lookup failed for type')
+}
+
+/** Moves every statement prepared in an older schema epoch to `stale`, so that each is prepared again at its next use. */
+function expire(session: Session, epoch: number): void {
+  for (const [, prepared] of session.cache.entries()) session.stale.push(prepared.name)
+  session.cache.clear()
+  session.epoch = epoch
 }
 
 function transactionStatus(client: PgClient): string | null {

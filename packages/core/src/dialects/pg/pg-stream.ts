@@ -1,14 +1,52 @@
-import type { PgClient, PgQueryConfig } from './pg-driver-types.js'
+import type { PgClient, PgModule, PgQueryConfig } from './pg-driver-types.js'
+import { PgPortalCursor } from './pg-portal-cursor.js'
 import { query, transactionStatus } from './pg-query.js'
+import { canPipeline, type PgPipelineClient } from './pg-wire-pipeline.js'
+
+/** What a stream needs besides the client: the statement, its values and the chunk size. */
+export interface PgStreamRequest {
+  readonly sql: string
+  readonly params: readonly unknown[] | undefined
+  readonly chunkSize: number
+}
+
+/**
+ * Streams the rows of any row-returning statement, `chunkSize` rows per
+ * round trip: through a portal read with Execute's row limit (see
+ * `pg-portal-cursor.ts`), so `INSERT/UPDATE/DELETE ... RETURNING` stream as
+ * SELECT does. A client without pg's protocol connection (pg-native) falls
+ * back to a server-side cursor (`DECLARE`), which takes SELECT and VALUES only.
+ */
+export async function* streamRows(client: PgClient, request: PgStreamRequest, driver: () => Promise<PgModule>): AsyncGenerator<Record<string, unknown>> {
+  const prepareValue = (await driver()).utils?.prepareValue
+  if (!canPipeline(client) || prepareValue === undefined) {
+    yield* streamThroughDeclaredCursor(client, request)
+    return
+  }
+  const values = (request.params ?? []).map((value) => prepareValue(value))
+  const cursor = new PgPortalCursor(client as PgPipelineClient, request.sql, values, request.chunkSize)
+  // pg queues it behind whatever runs on the client and submits it when its turn comes
+  void (client as PgPipelineClient).query(cursor)
+  try {
+    for (;;) {
+      const { rows, done } = await cursor.next()
+      yield* rows
+      if (done) break
+    }
+  } finally {
+    // runs on completion, on error and on the consumer's early break (return())
+    await cursor.close()
+  }
+}
 
 let cursorCount = 0
 
 /**
- * Streams through a server-side cursor, `chunkSize` rows per FETCH. Outside a
+ * Through a server-side cursor, `chunkSize` rows per FETCH. Outside a
  * transaction it opens one to hold the cursor and commits it at the end (or
  * on an early `break`); inside one it only closes its cursor.
  */
-export async function* streamRows(client: PgClient, sql: string, params: readonly unknown[] | undefined, chunkSize: number): AsyncGenerator<Record<string, unknown>> {
+async function* streamThroughDeclaredCursor(client: PgClient, { sql, params, chunkSize }: PgStreamRequest): AsyncGenerator<Record<string, unknown>> {
   const cursor = `sluice_cursor_${++cursorCount}`
   const ownTransaction = !(await transactionOpen(client))
   if (ownTransaction) await query(client, { text: 'BEGIN' })
@@ -28,7 +66,6 @@ export async function* streamRows(client: PgClient, sql: string, params: readonl
     failed = true
     throw error
   } finally {
-    // runs on completion, on error and on the consumer's early break (return())
     const ending = endCursor(client, cursor, ownTransaction, failed)
     // after a failure, a failing clean-up must not hide the original error
     await (failed ? ending.catch(ignore) : ending)

@@ -42,9 +42,14 @@ export interface PgWireConnection {
   readonly stream: { cork?(): void; uncork?(): void; destroy(error?: Error): void; readonly writable?: boolean }
 }
 
+/** What pg's `Client.query()` queues besides its own queries: anything it can submit to its connection. */
+export interface PgSubmittable {
+  submit(connection: PgWireConnection): null
+}
+
 /** pg's `Client` internals a pipeline touches (JavaScript client only). */
 export interface PgPipelineClient {
-  query(submittable: PgPipelineQuery): unknown
+  query(submittable: PgSubmittable): unknown
   getTypeParser(oid: number, format?: string): (value: unknown) => unknown
   getTransactionStatus?(): string | null
   readyForQuery?: boolean
@@ -336,7 +341,7 @@ function settleAll(running: Running): void {
 }
 
 /** Anything but a server ErrorResponse of severity ERROR: a socket or client failure, or FATAL/PANIC. */
-function endsSession(error: unknown): boolean {
+export function endsSession(error: unknown): boolean {
   const severity = typeof error === 'object' && error !== null ? (error as { severity?: unknown }).severity : undefined
   return typeof severity !== 'string' || severity === 'FATAL' || severity === 'PANIC'
 }

@@ -25,9 +25,13 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-/** A dialect on a fresh file; busy_timeout 0 so that any in-process lock conflict fails at once with SQLITE_BUSY. */
+/**
+ * A dialect on a fresh file. The lock waits below last tens of milliseconds; 3 s of
+ * busyTimeoutMillis bounds them well above that, and a handle that met a sibling's lock
+ * in SQLite itself (no in-process lock) would fail with SQLITE_BUSY within it.
+ */
 function makeDialect(config: Partial<SqliteDialectConfig> = {}): BetterSqlite3Dialect {
-  const dialect = new BetterSqlite3Dialect({ filename: path.join(dir, 'test.db'), busyTimeoutMillis: 0, ...config })
+  const dialect = new BetterSqlite3Dialect({ filename: path.join(dir, 'test.db'), busyTimeoutMillis: 3000, ...config })
   dialects.push(dialect)
   return dialect
 }
@@ -242,6 +246,7 @@ describe('better-sqlite3 dialect: the write lock', () => {
     const { dialect, dbs } = await setup()
     const [a, b] = dbs as [Handle, Handle]
     await dialect.run(a, 'BEGIN IMMEDIATE', undefined, {})
+    b.pragma('busy_timeout = 0')
     expect(() => b.prepare("INSERT INTO t (name) VALUES ('b')").run()).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }) as Error)
     await dialect.run(a, 'ROLLBACK', undefined, {})
   })
@@ -295,6 +300,40 @@ describe('better-sqlite3 dialect: the write lock', () => {
     await dialect.run(b, "INSERT INTO t (name) VALUES ('b')", undefined, {})
     await dialect.run(b, 'COMMIT', undefined, {})
     expect(await count(dialect, a)).toBe(2)
+  })
+
+  it('a wait longer than busyTimeoutMillis fails with SQLITE_BUSY, and the lock stays usable', async () => {
+    const dialect = makeDialect({ busyTimeoutMillis: 150 })
+    const [a, b, c] = (await openMany(dialect, 3)) as [Handle, Handle, Handle]
+    await createTable(dialect, a)
+    await dialect.run(a, 'BEGIN IMMEDIATE', undefined, {})
+    await dialect.run(a, "INSERT INTO t (name) VALUES ('a')", undefined, {})
+
+    const started = performance.now()
+    const error = await within(dialect.run(b, 'BEGIN IMMEDIATE', undefined, {}), 2000).catch((e: unknown) => e)
+    const waited = performance.now() - started
+    expect(error).toBeInstanceOf(Database.SqliteError)
+    expect(error).toMatchObject({ code: 'SQLITE_BUSY', message: expect.stringMatching(/^database is locked: .*150ms \(busyTimeoutMillis\)/) as string })
+    expect(dialect.isFatal(error)).toBe(false)
+    expect(waited).toBeGreaterThanOrEqual(140)
+    expect(dialect.inTransaction(b)).toBe(false)
+
+    // the holder goes on; once it commits the next writers proceed, the timed-out handle too
+    const queued = track(dialect.run(c, "INSERT INTO t (name) VALUES ('c')", undefined, {}))
+    await dialect.run(a, 'COMMIT', undefined, {})
+    await within(queued.promise)
+    await within(dialect.run(b, "INSERT INTO t (name) VALUES ('b')", undefined, {}))
+    expect((await dialect.run(a, 'SELECT name FROM t ORDER BY id', undefined, {})).rows).toEqual([{ name: 'a' }, { name: 'c' }, { name: 'b' }])
+  })
+
+  it('busyTimeoutMillis 0 fails a contended write at once', async () => {
+    const dialect = makeDialect({ busyTimeoutMillis: 0 })
+    const [a, b] = (await openMany(dialect, 2)) as [Handle, Handle]
+    await createTable(dialect, a)
+    await dialect.run(a, 'BEGIN IMMEDIATE', undefined, {})
+    await expect(within(dialect.run(b, "INSERT INTO t (name) VALUES ('b')", undefined, {}), 100)).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
+    await dialect.run(a, 'ROLLBACK', undefined, {})
+    await expect(within(dialect.run(b, "INSERT INTO t (name) VALUES ('b')", undefined, {}), 100)).resolves.toMatchObject({ affectedRows: 1 })
   })
 
   it('a plain BEGIN (reported read-only by SQLite) takes the lock too', async () => {

@@ -2,7 +2,7 @@ import { STATEMENT_SHAPE_CACHE_SIZE, STATEMENT_SHAPE_MAX_CACHED_LENGTH } from '.
 import type { ResolvedPatternsConfig } from '../config/patterns-config.js'
 import { PatternTracker } from '../learning/pattern-tracker.js'
 import { describeStatement, type StatementShape } from '../sql/statement-shape.js'
-import type { TokenizeOptions } from '../sql/tokenize.js'
+import type { SqlFamily } from '../sql/tokenize.js'
 
 /** A statement as the metrics label it: its shape, and the `operation` and `table` labels of its duration histogram. */
 export interface StatementInfo {
@@ -30,17 +30,17 @@ export const OTHER_TABLE = 'other'
  * (the first `tableLabels` tables seen; the rest are `other`, so the metrics'
  * cardinality stays bounded) and the pattern tracker.
  */
-export class StatementObserver {
+export class StatementInsights {
   readonly patterns: PatternTracker
-  readonly #tokenize: TokenizeOptions
+  readonly #family: SqlFamily
   readonly #tableLabels: number
   readonly #tables = new Set<string>()
   /** Statement text -> what it is; insertion order, so the oldest entry goes first when full. */
   readonly #infos = new Map<string, StatementInfo>()
 
-  constructor(config: ResolvedPatternsConfig, tokenize: TokenizeOptions, now: () => number) {
+  constructor(config: ResolvedPatternsConfig, family: SqlFamily, now: () => number) {
     this.patterns = new PatternTracker(config.capacity, now)
-    this.#tokenize = tokenize
+    this.#family = family
     this.#tableLabels = config.tableLabels
   }
 
@@ -62,7 +62,7 @@ export class StatementObserver {
   }
 
   #describe(sql: string): StatementInfo {
-    const shape = describeStatement(sql, this.#tokenize)
+    const shape = describeStatement(sql, this.#family)
     const operation = OPERATIONS.has(shape.operation) ? shape.operation : 'OTHER'
     const table = this.#tableLabel(shape.tables[0])
     return { shape, operation, table, key: `${operation}\u0000${table}` }
