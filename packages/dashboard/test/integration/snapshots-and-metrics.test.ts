@@ -172,6 +172,10 @@ describe('a pool on the dashboard', () => {
     expect(at('sluice_connection_acquire_seconds_count')).toBe(stats.queries.executed)
     expect(at('sluice_connection_acquire_seconds_bucket', ',le="+Inf"')).toBe(stats.queries.executed)
     expect(m.get('sluice_workflows_completed_total{pool="exported"}')).toBe(stats.workflows.completed)
+    // the top statements as pool.patterns reports them, values never included
+    const top = sampleOf('exported').snapshot.patterns
+    expect(top[0]).toMatchObject({ fingerprint: 'INSERT INTO t DEFAULT VALUES', operation: 'INSERT', kind: 'write', tables: ['t'], errors: 0 })
+    expect(top[0]!.count).toBe(pool.patterns.frequent({ limit: 1 })[0]!.count)
     expect(stats.queries.executed).toBeGreaterThan(10)
   })
 })
