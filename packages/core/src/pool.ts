@@ -5,14 +5,16 @@ import { runTransaction } from './connection/run-transaction.js'
 import { shapeRows } from './connection/shape-rows.js'
 import { checkFetch, readStatement, type Statement } from './connection/statement-arguments.js'
 import type { Dialect, QueryResult } from './dialect.js'
+import { CapabilityError } from './errors/capability-error.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
-import { QueryPatterns } from './learning/query-patterns.js'
+import type { WorkloadForecast } from './learning/workload-forecast.js'
 import { assessHealth, type PoolHealth } from './metrics/pool-health.js'
-import type { PoolMetrics } from './metrics/pool-metrics.js'
 import type { PoolStats } from './metrics/pool-stats.js'
-import { StatementInsights } from './metrics/statement-insights.js'
 import { ArgumentError } from './errors/argument-error.js'
 import { MAX_TIMER_MILLIS } from './config/validators.js'
+import { QueryPatterns } from './learning/query-patterns.js'
+import type { PoolMetrics } from './metrics/pool-metrics.js'
+import { StatementCatalog } from './metrics/statement-catalog.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import type { PipelineOptions } from './config/pipeline-config.js'
 import { ConnectionPool } from './pool/connection-pool.js'
@@ -66,7 +68,7 @@ export class Pool {
    */
   readonly patterns: QueryPatterns
   readonly #log: Logger
-  readonly #statements: StatementInsights
+  readonly #statements: StatementCatalog
   readonly #primary: ConnectionPool
   readonly #router: Router | undefined
   readonly #workflows: Workflows
@@ -86,8 +88,8 @@ export class Pool {
       { clock: config.clock, log: this.#log, preWarm: config.preWarm, max: config.max, open: (need) => this.#primary.preWarm(need) },
       config.workflowHistorySize,
     )
-    // one observer for every node, so a fingerprint counts its runs on the replicas too
-    this.#statements = new StatementInsights(config.patterns, config.dialect.kind, () => config.clock.now())
+    // one catalog for every node, so a fingerprint counts its runs on the replicas too
+    this.#statements = new StatementCatalog(config.patterns, config.dialect.kind, () => config.clock.now())
     this.patterns = new QueryPatterns(this.#statements.patterns)
     this.#primary = new ConnectionPool(config, this.#log, { workflows: this.#workflows.tracker, statements: this.#statements })
     // each replica is a pool of its own, with the primary's sizes and timers
@@ -272,6 +274,16 @@ export class Pool {
     return this.#router?.stats()
   }
 
+  /**
+   * What the pool expects of its workload: peak hours, the arrival rate now
+   * and next hour, a recommended size (Little's law plus headroom), and how
+   * sure it is (`'not enough data'` rather than a guess). See docs/learning.md.
+   */
+  forecast(): WorkloadForecast {
+    if (!this.#primary.learning) throw new CapabilityError('forecast() needs learning, which this pool has off (learning: false)')
+    return this.#primary.learning.forecast()
+  }
+
   /** Recent peak connection counts per workflow type, as pre-warming sees them. */
   workflowHistory(): Record<string, readonly number[]> {
     return this.#workflows.tracker.history.snapshot()
@@ -308,7 +320,8 @@ export class Pool {
    * breaker open, no connection and connects failing, closed), with one
    * reason per problem and each node's state. Read from what the pool
    * already knows; `ping: true` also runs the health-check statement on the
-   * primary (within `healthCheckTimeoutMillis`). Never names a secret.
+   * primary and each replica, at once (each within `healthCheckTimeoutMillis`).
+   * Never names a secret.
    *
    * ```ts
    * app.get('/ready', async (_req, res) => {
@@ -320,7 +333,8 @@ export class Pool {
   async health(options?: { ping?: boolean }): Promise<PoolHealth> {
     const ping = options?.ping ?? false
     if (typeof ping !== 'boolean') throw new ArgumentError('health', 'options.ping', 'must be a boolean')
-    return assessHealth(await this.#primary.healthFacts(ping), this.#router?.replicaFacts() ?? [])
+    const [primary, replicas] = await Promise.all([this.#primary.healthFacts(ping), this.#router?.replicaFacts(ping) ?? []])
+    return assessHealth(primary, replicas)
   }
 
   /**
@@ -383,7 +397,7 @@ export function createPool(options: PoolOptions): Pool {
 }
 
 /** A replica's pool: the primary's options on the replica's dialect, logging under the replica's name. */
-function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string, statements: StatementInsights): ConnectionPool {
+function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string, statements: StatementCatalog): ConnectionPool {
   const warnings: string[] = []
   const config = resolvePoolConfig({ ...options, dialect, name, replicas: [], routing: undefined }, (message) => warnings.push(message))
   const log = createLogger(config.logger, name)

@@ -3,7 +3,7 @@ import { PERMANENT_CONNECT_REASONS } from '../errors/permanent-connect-error.js'
 import { RETIRE_REASONS } from '../housekeeping/housekeeper.js'
 import { BATCH_SIZE_BUCKETS, Histogram, LATENCY_BUCKETS_SECONDS } from './histogram.js'
 import { LatencyWindow } from './latency-window.js'
-import type { StatementInsights } from './statement-insights.js'
+import type { StatementCatalog } from './statement-catalog.js'
 
 export const QUERY_ERROR_CLASSES = ['sql', 'transport', 'timeout', 'breaker_open'] as const
 /**
@@ -30,7 +30,7 @@ export class PoolCounters {
   readonly creationSeconds = new Histogram(LATENCY_BUCKETS_SECONDS)
   /** Statements per batch of the explicit pipelines and `runBatch`. */
   readonly batchSizes = new Histogram(BATCH_SIZE_BUCKETS)
-  /** Statement durations by operation and main table (keys from `StatementInsights`). */
+  /** Statement durations by operation and main table (keys from `StatementCatalog`). */
   readonly queryDurations = new Map<string, { readonly operation: string; readonly table: string; readonly seconds: Histogram }>()
   queryErrors = 0
   readonly queryErrorsByClass: Record<QueryErrorClass, number> = { sql: 0, transport: 0, timeout: 0, breaker_open: 0 }
@@ -47,25 +47,25 @@ export class PoolCounters {
   retiredStatementMisses = 0
   retiredStatementEvictions = 0
   /** The pool-wide statement shapes and patterns; undefined for a bare pool in unit tests. */
-  readonly #insights: StatementInsights | undefined
+  readonly #catalog: StatementCatalog | undefined
 
-  constructor(insights?: StatementInsights) {
-    this.#insights = insights
+  constructor(catalog?: StatementCatalog) {
+    this.#catalog = catalog
   }
 
   /** One statement ran: its time, its operation/table histogram, its fingerprint's figures. `ended` is the pool clock's. */
   recordStatement(sql: string, millis: number, ended: number, failed: boolean): void {
     this.queryTime.record(millis)
-    const insights = this.#insights
-    if (insights === undefined) return
-    const info = insights.info(sql)
+    const catalog = this.#catalog
+    if (catalog === undefined) return
+    const info = catalog.info(sql)
     let durations = this.queryDurations.get(info.key)
     if (durations === undefined) {
       durations = { operation: info.operation, table: info.table, seconds: new Histogram(LATENCY_BUCKETS_SECONDS) }
       this.queryDurations.set(info.key, durations)
     }
     durations.seconds.observe(millis / 1000)
-    insights.patterns.record(info.shape, millis, failed, ended)
+    catalog.patterns.record(info.shape, millis, failed, ended)
   }
 
   recordAcquire(waitedMillis: number): void {

@@ -3,7 +3,7 @@ import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import { adjustHealth, HEALTH } from '../connection/health-score.js'
 import type { Lease } from '../connection/lease.js'
 import { PoolEntry } from '../connection/pool-entry.js'
-import type { Dialect } from '../dialect.js'
+import type { Dialect, ServerRoom } from '../dialect.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
 import { PermanentConnectError } from '../errors/permanent-connect-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
@@ -30,6 +30,12 @@ export interface LifecycleHost {
   readonly breaker: CircuitBreaker | undefined
   started(): boolean
   closed(): boolean
+  /** Connections kept open: `min`, or the adaptive target. */
+  floor(): number
+  /** The most connections that may be open: `max`, or less when the server has less room. */
+  ceiling(): number
+  /** Work a new connection does before it is first lent (adaptive sizing reads the server's room on it); undefined for none. Never rejects. */
+  afterConnect?(raw: unknown): Promise<void> | undefined
 }
 
 /**
@@ -52,6 +58,8 @@ export class ConnectionLifecycle {
   #retryAt = 0
   #retryTimer: TimerHandle | undefined
   #drained: (() => void) | undefined
+  /** Set while a reading of the server's room waits for a connection to come back. */
+  #roomOnReturn: ((entry: PoolEntry) => void) | undefined
 
   constructor(host: LifecycleHost) {
     this.#host = host
@@ -76,14 +84,14 @@ export class ConnectionLifecycle {
 
   /** Opens connections for waiters and up to `min`, respecting `max` and the back-off after failures. */
   replenish(): void {
-    const { bag, config, clock } = this.#host
+    const { bag, clock } = this.#host
     if (this.#host.closed() || !this.#host.started()) return
     // an open breaker spares the node: only its probe connects
     if (this.#host.breaker?.state === 'open') return
     const open = bag.total + this.#creating.size
     const forWaiters = bag.waiting - this.#creating.size
-    const forMin = config.min - open
-    let wanted = Math.min(Math.max(forWaiters, forMin), config.max - open)
+    const forFloor = this.#host.floor() - open
+    let wanted = Math.min(Math.max(forWaiters, forFloor), this.#host.ceiling() - open)
     if (wanted <= 0) return
     const now = clock.now()
     // after a permanent error a new acquire still tries once at once; refilling `min` waits the long back-off
@@ -107,9 +115,9 @@ export class ConnectionLifecycle {
 
   /** Opens up to `need` connections beyond those idle or opening (within `max`); resolves with how many it opened. */
   async preWarm(need: number): Promise<number> {
-    const { bag, config } = this.#host
+    const { bag } = this.#host
     const free = bag.idle + this.#creating.size
-    const room = config.max - bag.total - this.#creating.size
+    const room = this.#host.ceiling() - bag.total - this.#creating.size
     const count = Math.max(0, Math.min(need - free, room))
     if (count === 0) return 0
     const opening: Promise<void>[] = []
@@ -147,6 +155,12 @@ export class ConnectionLifecycle {
     if (now >= entry.expiresAt) return this.retire(entry, 'lifetime')
     if (entry.busy || config.resetOnRelease === 'full' || this.inTransaction(entry)) return void this.#resetThenReturn(entry)
     entry.verifiedAt = now
+    const readRoom = this.#roomOnReturn
+    if (readRoom) {
+      // stays reserved while it reads the room, then goes idle (or to a waiter)
+      this.#roomOnReturn = undefined
+      return readRoom(entry)
+    }
     bag.makeIdle(entry, now)
   }
 
@@ -204,6 +218,43 @@ export class ConnectionLifecycle {
     else if (entry.health < config.healthThreshold) this.retire(entry, 'health')
     else bag.makeIdle(entry, clock.now())
     return answered
+  }
+
+  /**
+   * Reads the server's room on the most recently used idle connection, or,
+   * when none is idle, on the next one given back, reserved meanwhile like a
+   * health check; undefined when the dialect cannot tell.
+   */
+  readServerRoom(): Promise<ServerRoom | undefined> {
+    const { bag } = this.#host
+    if (this.#dialect.serverRoom === undefined) return Promise.resolve(undefined)
+    const entry = bag.idleEntries().at(-1)
+    if (entry !== undefined && bag.reserve(entry)) return this.#readRoomOn(entry)
+    return new Promise((resolve, reject) => (this.#roomOnReturn = (next) => this.#readRoomOn(next).then(resolve, reject)))
+  }
+
+  async #readRoomOn(entry: PoolEntry): Promise<ServerRoom> {
+    const { bag, config, clock } = this.#host
+    const limit = config.healthCheckTimeoutMillis
+    try {
+      return await withTimeout(
+        entry.run((raw) => this.#dialect.serverRoom!(raw)),
+        limit,
+        clock,
+        'background',
+        () => new HealthCheckTimeoutError(entry.id, limit),
+      )
+    } catch (error) {
+      // a read that timed out may still be running: the connection goes
+      if (error instanceof HealthCheckTimeoutError || this.#dialect.isFatal(error)) entry.markBroken(asError(error))
+      throw error
+    } finally {
+      if (entry.state === 'reserved') {
+        if (this.#host.closed()) this.retire(entry, 'pool-closed')
+        else if (entry.brokenBy) this.retire(entry, 'broken')
+        else bag.makeIdle(entry, clock.now())
+      }
+    }
   }
 
   /** A connection failed outside any statement (server restart, killed backend). */
@@ -273,6 +324,13 @@ export class ConnectionLifecycle {
       connecting = connecting.then((raw) => {
         connected = true
         return this.#setUp(raw)
+      })
+    }
+    const afterConnect = this.#host.afterConnect
+    if (afterConnect) {
+      connecting = connecting.then(async (raw) => {
+        await afterConnect(raw)
+        return raw
       })
     }
     const done = connecting.then(

@@ -1,17 +1,18 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
-import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import type { Dialect, QueryResult, ServerRoom, StatementKind } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
-import type { PrimaryFacts } from '../metrics/pool-health.js'
-import type { NodeMetrics } from '../metrics/pool-metrics.js'
+import type { PingOutcome, PrimaryFacts } from '../metrics/pool-health.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
-import type { StatementInsights } from '../metrics/statement-insights.js'
+import { WorkloadLearning } from '../learning/workload-learning.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
 import { withTimeout } from '../util/with-timeout.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
+import type { StatementCatalog } from '../metrics/statement-catalog.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -31,7 +32,7 @@ export interface NodeShared {
   /** The tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
   readonly workflows: WorkflowTracker | undefined
   /** The pool-wide statement shapes and pattern tracker, fed by every node. */
-  readonly statements: StatementInsights | undefined
+  readonly statements: StatementCatalog | undefined
 }
 
 /**
@@ -61,6 +62,8 @@ export class ConnectionPool {
   readonly #lifecycle: ConnectionLifecycle
   readonly #housekeeper: Housekeeper
   readonly #workflows: WorkflowTracker | undefined
+  /** The workload forecast and adaptive sizing (the primary's, when learning is on). */
+  readonly learning: WorkloadLearning | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
   /** Sees every statement run on this pool's leases (the router's read-your-writes); set by `observeStatements()`. */
@@ -69,6 +72,10 @@ export class ConnectionPool {
   #closed = false
   #closePromise: Promise<void> | undefined
 
+  /**
+   * `shared.workflows`: the tracker that attributes acquires to workflow scopes
+   * (the primary's); none for a replica, which also learns nothing (its size is fixed).
+   */
   constructor(config: ResolvedPoolConfig, log: Logger, shared: NodeShared) {
     this.config = config
     this.name = config.name
@@ -115,6 +122,25 @@ export class ConnectionPool {
       timeoutError: (waited) => new PoolTimeoutError(config.name, waited, this.#bag.snapshot(config.max), this.#lifecycle.lastCreateError, config.dialect.description),
       keepProcessAlive: config.allowExitOnIdle ? keepProcessAliveOf(config.dialect) : undefined,
     })
+    this.learning =
+      shared.workflows === undefined || config.learning === undefined
+        ? undefined
+        : new WorkloadLearning({
+            config,
+            log,
+            arrivals: () => this.counters.acquireWait.count + this.counters.acquireTimeouts,
+            demand: () => this.#bag.load(),
+            takePeakDemand: () => this.#bag.takePeakLoad(),
+            open: () => this.#bag.total + this.#lifecycle.creating,
+            readServerRoom: () => this.#lifecycle.readServerRoom(),
+            resized: (change) => {
+              log('info', `adaptive size ${change.from} -> ${change.to} (${change.reason})`)
+              this.events.emit('resize', change)
+              // a larger target opens now; a smaller one waits for idle connections to age out
+              if (change.to > change.from) this.#lifecycle.dispatch()
+            },
+          })
+    const learning = this.learning
     this.#lifecycle = new ConnectionLifecycle({
       config,
       clock: config.clock,
@@ -125,6 +151,9 @@ export class ConnectionPool {
       breaker: this.breaker,
       started: () => this.#started,
       closed: () => this.#closed,
+      floor: learning ? () => learning.floor() : () => config.min,
+      ceiling: learning ? () => learning.ceiling() : () => config.max,
+      afterConnect: learning && config.dialect.serverRoom ? (raw) => (learning.roomDue ? learning.readServerRoom(() => this.#roomOn(raw)) : undefined) : undefined,
     })
     this.#housekeeper = new Housekeeper({
       config,
@@ -136,6 +165,9 @@ export class ConnectionPool {
       reportLeak: (lease, held) => {
         log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`, { connectionId: lease.id, heldMs: Math.round(held) }, 'housekeeping')
       },
+      floor: learning ? () => learning.floor() : () => config.min,
+      idleMillis: learning ? () => learning.idleMillis : () => config.maxIdleMillis,
+      adapt: learning ? () => learning.tick() : () => {},
       replenish: () => this.#lifecycle.dispatch(),
       log,
     })
@@ -265,7 +297,7 @@ export class ConnectionPool {
    */
   async healthFacts(ping: boolean): Promise<PrimaryFacts> {
     let pinged: Pick<PrimaryFacts, 'pingMillis' | 'pingError'> = {}
-    if (ping && !this.#closed) pinged = await this.#ping()
+    if (ping && !this.#closed) pinged = await this.ping()
     const bag = this.#bag
     const breaker = this.breaker?.stats()
     const connectError = this.#lifecycle.lastCreateError
@@ -283,7 +315,8 @@ export class ConnectionPool {
     }
   }
 
-  async #ping(): Promise<Pick<PrimaryFacts, 'pingMillis' | 'pingError'>> {
+  /** Runs the health-check statement, within `healthCheckTimeoutMillis` (waiting for a connection included); never rejects. */
+  async ping(): Promise<PingOutcome> {
     const { healthCheckQuery, healthCheckTimeoutMillis } = this.config
     const started = this.clock.now()
     try {
@@ -321,6 +354,7 @@ export class ConnectionPool {
       connections: { created: c.created, recycled: c.recycled, failed: c.failedCreates, acquireTimeouts: c.acquireTimeouts },
       statements: this.#statementStats(),
       breaker: this.breaker?.stats(),
+      sizing: this.learning?.stats(),
     }
   }
 
@@ -371,6 +405,7 @@ export class ConnectionPool {
 
   #start(): void {
     this.#started = true
+    void this.learning?.start()
     this.#housekeeper.start()
     this.#lifecycle.dispatch()
   }
@@ -381,6 +416,7 @@ export class ConnectionPool {
     this.breaker?.stop()
     this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
     await this.#lifecycle.shutDown(timeoutMillis)
+    await this.learning?.close()
     await this.dialect.end?.()
   }
 
@@ -395,6 +431,12 @@ export class ConnectionPool {
     this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`, { from, to, reason, error: to === 'open' ? lastError : undefined }, 'breaker')
     if (to === 'closed') this.#lifecycle.dispatch()
     this.events.emit('breaker', transition)
+  }
+
+  /** The server's room read on a new connection, within the health check's time limit. */
+  #roomOn(raw: unknown): Promise<ServerRoom> {
+    const limit = this.config.healthCheckTimeoutMillis
+    return withTimeout(this.dialect.serverRoom!(raw), limit, this.clock, 'background', () => new Error(`reading the server room took over ${limit}ms`))
   }
 
   #statementStats(): PoolStats['statements'] {

@@ -1,6 +1,6 @@
 import type { StatementKind } from '../dialect.js'
-import { classifyStatement } from './classify-statement.js'
-import { tokenize, type SqlFamily, type SqlToken } from './tokenize.js'
+import { classifyTokens } from './classify-statement.js'
+import { familyOf, tokenize, type SqlFamily, type SqlToken, type TokenizeOptions } from './tokenize.js'
 
 /** What the metrics and the pattern tracker know of a statement, from its text alone. */
 export interface StatementShape {
@@ -29,12 +29,12 @@ export interface StatementShape {
  * // 'SELECT * FROM users WHERE id IN (...)'
  * ```
  */
-export function describeStatement(sql: string, family: SqlFamily): StatementShape {
-  const tokens = tokenize(sql, family)
+export function describeStatement(sql: string, family: SqlFamily | TokenizeOptions): StatementShape {
+  const f = familyOf(family)
+  const tokens = tokenize(sql, f)
   if (tokens.some((t) => t.kind === 'unterminated')) return { fingerprint: '(unterminated statement)', operation: 'OTHER', tables: [], kind: 'unknown' }
   const { operation, tables } = operationAndTables(tokens)
-  // the classifier reads the text again: this runs once per distinct text (the observer caches shapes)
-  return { fingerprint: render(tokens), operation, tables, kind: classifyStatement(sql, family) }
+  return { fingerprint: render(tokens), operation, tables, kind: classifyTokens(tokens, f) }
 }
 
 /** Keywords written upper-case in fingerprints; every other word is a name, written lower-case. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { PatternTracker } from '../../src/learning/pattern-tracker.js'
-import { StatementInsights } from '../../src/metrics/statement-insights.js'
+import { StatementCatalog } from '../../src/metrics/statement-catalog.js'
 import { describeStatement, type StatementShape } from '../../src/sql/statement-shape.js'
 
 const pg = 'postgres' as const
@@ -48,19 +48,19 @@ describe('pattern tracker', () => {
     }
   }, 120_000)
 
-  it('the observer tokenizes a repeated statement once and bounds its cache and its table labels', () => {
-    const observer = new StatementInsights({ capacity: 50, tableLabels: 3 }, pg, () => 0)
-    const a = observer.info('SELECT * FROM a WHERE id = $1')
-    expect(observer.info('SELECT * FROM a WHERE id = $1')).toBe(a)
+  it('the catalog tokenizes a repeated statement once and bounds its cache and its table labels', () => {
+    const catalog = new StatementCatalog({ capacity: 50, tableLabels: 3 }, pg, () => 0)
+    const a = catalog.info('SELECT * FROM a WHERE id = $1')
+    expect(catalog.info('SELECT * FROM a WHERE id = $1')).toBe(a)
     expect(a).toMatchObject({ operation: 'SELECT', table: 'a' })
-    observer.info('SELECT * FROM b')
-    observer.info('SELECT * FROM c')
-    expect(observer.info('SELECT * FROM d').table).toBe('other')
-    expect(observer.info('SELECT * FROM a WHERE id = 2').table).toBe('a')
-    expect(observer.info('SELECT 1').table).toBe('none')
-    expect(observer.info('FROBNICATE x').operation).toBe('OTHER')
-    for (let i = 0; i < 10_000; i++) observer.info(`SELECT ${i} FROM t`)
-    expect(observer.cachedStatements).toBeLessThanOrEqual(2_000)
+    catalog.info('SELECT * FROM b')
+    catalog.info('SELECT * FROM c')
+    expect(catalog.info('SELECT * FROM d').table).toBe('other')
+    expect(catalog.info('SELECT * FROM a WHERE id = 2').table).toBe('a')
+    expect(catalog.info('SELECT 1').table).toBe('none')
+    expect(catalog.info('FROBNICATE x').operation).toBe('OTHER')
+    for (let i = 0; i < 10_000; i++) catalog.info(`SELECT ${i} FROM t`)
+    expect(catalog.cachedStatements).toBeLessThanOrEqual(2_000)
   })
 })
 

@@ -30,7 +30,7 @@ export const OTHER_TABLE = 'other'
  * (the first `tableLabels` tables seen; the rest are `other`, so the metrics'
  * cardinality stays bounded) and the pattern tracker.
  */
-export class StatementInsights {
+export class StatementCatalog {
   readonly patterns: PatternTracker
   readonly #family: SqlFamily
   readonly #tableLabels: number
