@@ -120,8 +120,12 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     _stream(connection: unknown, obj: KnexQueryObject, stream: Writable, options?: Record<string, unknown>): Promise<void> {
       if (!obj.sql) throw new Error('The query is empty')
       // the same options as `.query()` refuses, and rows are streamed as objects only
-      if (flavor.runOptions(obj.options)?.rowMode === 'array') {
+      const streamOptions = flavor.runOptions(obj.options)
+      if (streamOptions?.rowMode === 'array') {
         throw new TypeError('@sluice/knex: rows as arrays (rowMode, rowsAsArray, nestTables) are not supported by .stream() on Sluice; use the query without .stream()')
+      }
+      if (streamOptions?.typeCast !== undefined || streamOptions?.safeIntegers !== undefined) {
+        throw new TypeError('@sluice/knex: per-query typeCast and safeIntegers are not supported by .stream() on Sluice; set them in the connection settings, or use the query without .stream()')
       }
       const lease = leaseOf(connection)
       const { sql, bindings } = knexStatement(obj)

@@ -82,8 +82,7 @@ export class Lease implements PoolConnection, EntryLease {
     const host = this.#host
     const entry = this.entry
     const timeoutMillis = options?.timeoutMillis ?? host.queryTimeoutMillis
-    const runOptions: RunOptions =
-      options?.rowMode === undefined && options?.prepare === undefined ? NO_OPTIONS : { rowMode: options.rowMode, prepare: options.prepare }
+    const runOptions: RunOptions = options === undefined ? NO_OPTIONS : statementOptions(options)
     return entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
   }
 
@@ -149,3 +148,10 @@ export class Lease implements PoolConnection, EntryLease {
 }
 
 const NO_OPTIONS: RunOptions = Object.freeze({})
+
+/** What of the caller's options reaches the dialect; the shared empty object when nothing does. */
+function statementOptions(options: RunOptions): RunOptions {
+  const { rowMode, prepare, typeCast, safeIntegers } = options
+  if (rowMode === undefined && prepare === undefined && typeCast === undefined && safeIntegers === undefined) return NO_OPTIONS
+  return { rowMode, prepare, typeCast, safeIntegers }
+}
