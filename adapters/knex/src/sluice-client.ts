@@ -124,12 +124,10 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       if (streamOptions?.rowMode === 'array') {
         throw new TypeError('@sluice/knex: rows as arrays (rowMode, rowsAsArray, nestTables) are not supported by .stream() on Sluice; use the query without .stream()')
       }
-      if (streamOptions?.typeCast !== undefined || streamOptions?.safeIntegers !== undefined) {
-        throw new TypeError('@sluice/knex: per-query typeCast and safeIntegers are not supported by .stream() on Sluice; set them in the connection settings, or use the query without .stream()')
-      }
       const lease = leaseOf(connection)
       const { sql, bindings } = knexStatement(obj)
-      const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options) }), { objectMode: true })
+      const driverOptions = { typeCast: streamOptions?.typeCast, safeIntegers: streamOptions?.safeIntegers }
+      const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options), ...driverOptions }), { objectMode: true })
       // Knex gives a streamed connection back once the stream closes, after the consumer
       // has seen its end; outside a transaction, give it back as soon as the last row is read
       if (!(this as { transacting?: boolean }).transacting) rows.once('end', () => void releaseConnection(connection))

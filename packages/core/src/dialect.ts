@@ -101,7 +101,7 @@ export interface QueryResult<Row = Record<string, unknown>> {
 }
 
 /** Options for {@link Dialect.stream}. */
-export interface StreamOptions {
+export interface StreamOptions extends Pick<RunOptions, 'typeCast' | 'safeIntegers'> {
   /** Rows fetched from the server per round trip. */
   readonly chunkSize: number
 }

@@ -10,7 +10,7 @@ export { DEFAULTS, ROUTING_DEFAULTS, IMPLICIT_PIPELINING_DEFAULTS, PIPELINE_DEFA
 export type { BreakerOptions, ReadFallback } from './config/breaker-config.js'
 export { BREAKER_STATES, type BreakerState, type BreakerStats, type BreakerTransition, type BreakerTransitionReason } from './resilience/breaker-stats.js'
 export type { BreakerSharing, BreakerPeer, SharedBreakerNode } from './resilience/breaker-sharing.js'
-export type { PoolConnection, QueryOptions, ExecuteOptions, FetchMode, WriteResult, Row, Params } from './connection/pool-connection.js'
+export type { PoolConnection, QueryOptions, ExecuteOptions, ConnectionStreamOptions, FetchMode, WriteResult, Row, Params } from './connection/pool-connection.js'
 export { FETCH_MODES } from './connection/pool-connection.js'
 export type { ConnectionState } from './connection/connection-state.js'
 export type { PoolStats } from './metrics/pool-stats.js'

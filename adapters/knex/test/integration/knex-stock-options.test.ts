@@ -117,7 +117,7 @@ for (const database of ['postgres', 'mysql', 'sqlite'] as const) {
 }
 
 describe('knex on Sluice: per-query driver options stock Knex passes to the driver', () => {
-  it("mysql2's typeCast, as stock Knex gives it; .stream() refuses it rather than ignore it", async () => {
+  it("mysql2's typeCast, as stock Knex gives it, for .query() and .stream()", async () => {
     const db = sluiceKnex('mysql', { min: 0, max: 1 })
     const stock = knex({ client: 'mysql2', connection: MYSQL_URL })
     const typeCast = (field: { name: string; string(): string | null }, next: () => unknown) => (field.name === 'shout' ? String(field.string()).toUpperCase() : next())
@@ -125,13 +125,15 @@ describe('knex on Sluice: per-query driver options stock Knex passes to the driv
     try {
       expect(await query(db)).toEqual([{ shout: 'HI', quiet: 'hi' }])
       expect(await query(db)).toEqual(await query(stock))
-      await expect(drain(query(db).stream())).rejects.toThrow(/per-query typeCast and safeIntegers are not supported by \.stream\(\)/)
+      const streamed: unknown[] = []
+      for await (const row of query(db).stream()) streamed.push(row)
+      expect(streamed).toEqual([{ shout: 'HI', quiet: 'hi' }])
     } finally {
       await Promise.all([db.destroy(), stock.destroy()])
     }
   })
 
-  it("better-sqlite3's safeIntegers, as stock Knex gives it", async () => {
+  it("better-sqlite3's safeIntegers, as stock Knex gives it, for .query() and .stream()", async () => {
     const db = sluiceKnex('sqlite', { min: 0, max: 1 })
     const stock = knex({ client: 'better-sqlite3', connection: { filename: SQLITE_FILE }, useNullAsDefault: true })
     const query = (k: typeof db, safeIntegers: boolean) => k.select(k.raw('9007199254740993 as big')).options({ safeIntegers })
@@ -140,6 +142,9 @@ describe('knex on Sluice: per-query driver options stock Knex passes to the driv
       expect(await query(db, true)).toEqual(await query(stock, true))
       expect(await query(db, false)).toEqual(await query(stock, false))
       expect(await db.select(db.raw('2 as n'))).toEqual([{ n: 2 }])
+      const streamed: unknown[] = []
+      for await (const row of query(db, true).stream()) streamed.push(row)
+      expect(streamed).toEqual([{ big: 9007199254740993n }])
     } finally {
       await Promise.all([db.destroy(), stock.destroy()])
     }

@@ -4,7 +4,7 @@ import { CapabilityError } from '../errors/capability-error.js'
 import { ConnectionReleasedError } from '../errors/connection-released-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import type { WorkflowScope } from '../workflow/workflow-scope.js'
-import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
+import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
 import type { EntryLease, PoolEntry } from './pool-entry.js'
 import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
 import { shapeRows } from './shape-rows.js'
@@ -86,7 +86,7 @@ export class Lease implements PoolConnection, EntryLease {
     return entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
   }
 
-  async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {
+  async *stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R> {
     this.#assertUsable('stream on')
     const host = this.#host
     const { dialect } = host
@@ -101,7 +101,8 @@ export class Lease implements PoolConnection, EntryLease {
       })
     })
     try {
-      for await (const row of dialect.stream(raw, sql, params, { chunkSize: options?.chunkSize ?? STREAM_CHUNK_SIZE })) {
+      const streamOptions = { chunkSize: options?.chunkSize ?? STREAM_CHUNK_SIZE, typeCast: options?.typeCast, safeIntegers: options?.safeIntegers }
+      for await (const row of dialect.stream(raw, sql, params, streamOptions)) {
         yield row as R
       }
     } catch (error) {

@@ -179,7 +179,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    */
   stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     const host = { streams: this.#streams, prepare: (d: SqliteDatabase, text: string) => this.#prepareLocked(d, text), releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
-    return streamSqliteRows(host, db, sql, params ?? [], Math.max(1, Math.floor(options.chunkSize) || 1))
+    return streamSqliteRows(host, db, sql, params ?? [], options)
   }
 
   /** Runs a batch in one transaction, under the write lock for all of it (see `better-sqlite3-batch.ts`). */

@@ -206,7 +206,7 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
   }
 
   stream(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
-    return streamMysql2Rows(raw, sql, params, options.chunkSize, this.#sessions.get(raw))
+    return streamMysql2Rows(raw, sql, params, options, this.#sessions.get(raw))
   }
 
   /** Runs a batch back to back, runs of same-shape INSERTs folded into multi-row INSERTs (see `mysql2-batch.ts`). */
