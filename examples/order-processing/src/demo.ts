@@ -21,6 +21,8 @@ export interface DemoOptions {
   /** Print progress and the summary. */
   readonly quiet?: boolean
   readonly hooks?: DemoHooks
+  /** Aborted (Ctrl-C): no new orders start, the ones running finish, and the summary covers what was done. */
+  readonly signal?: AbortSignal
 }
 
 /** What may watch the run (the dashboard): told when the pool is made, and when the run is over but the pool still open. */
@@ -34,11 +36,13 @@ export interface DemoReport {
   readonly outOfStock: number
   readonly orders: number
   readonly consistent: boolean
+  /** Stopped by the signal before every order was tried. */
+  readonly interrupted: boolean
   readonly stats: ReturnType<Pool['stats']>
 }
 
 /** Runs the order-processing workload once and reports what happened. */
-export async function runDemo({ databaseUrl, orders, concurrency, quiet = false, hooks = {} }: DemoOptions): Promise<DemoReport> {
+export async function runDemo({ databaseUrl, orders, concurrency, quiet = false, hooks = {}, signal }: DemoOptions): Promise<DemoReport> {
   const say = quiet ? () => {} : console.log
   const pool = createPool({
     dialect: databaseUrl ? dialectFromUrl(databaseUrl) : sqlite({ filename: demoFile() }),
@@ -58,14 +62,16 @@ export async function runDemo({ databaseUrl, orders, concurrency, quiet = false,
     await hooks.opened?.(pool)
     await pool.ready()
     await createSchema(pool, PRODUCTS, STOCK_PER_PRODUCT)
-    outcomes = await run(pool, orders, concurrency, quiet)
+    outcomes = await run(pool, orders, concurrency, quiet, signal)
     shop = await audit(pool, PRODUCTS, STOCK_PER_PRODUCT)
-    if (!quiet) printSummary(pool, outcomes, shop)
+    if (!quiet) printSummary(pool, outcomes, shop, orders)
   } finally {
     await hooks.finished?.(pool)
-    await pool.close()
+    // a graceful close: what still runs (a dashboard's read) gets 5 s to finish
+    await pool.close({ timeoutMillis: 5_000 })
   }
-  return { placed: outcomes.placed, outOfStock: outcomes.outOfStock, orders: shop.orders, consistent: shop.consistent, stats: pool.stats() }
+  const interrupted = outcomes.placed + outcomes.outOfStock < orders
+  return { placed: outcomes.placed, outOfStock: outcomes.outOfStock, orders: shop.orders, consistent: shop.consistent, interrupted, stats: pool.stats() }
 }
 
 interface RunOutcome {
@@ -75,7 +81,7 @@ interface RunOutcome {
   dashboardReads: number
 }
 
-async function run(pool: Pool, orders: number, concurrency: number, quiet: boolean): Promise<RunOutcome> {
+async function run(pool: Pool, orders: number, concurrency: number, quiet: boolean, signal: AbortSignal | undefined): Promise<RunOutcome> {
   const requests = orderRequests(orders, PRODUCTS)
   const counts: Record<OrderOutcome, number> = { placed: 0, 'out-of-stock': 0 }
   const progress = quiet ? undefined : new ProgressLine(pool, orders)
@@ -94,7 +100,8 @@ async function run(pool: Pool, orders: number, concurrency: number, quiet: boole
   })
 
   const worker = async () => {
-    for (let next = requests.next(); !next.done; next = requests.next()) {
+    // after Ctrl-C no worker takes another order; the one it is placing finishes
+    for (let next = requests.next(); !next.done && !signal?.aborted; next = requests.next()) {
       const outcome = await pool.runWorkflow('order', () => placeOrder(pool, next.value))
       counts[outcome]++
       progress?.update(++done)
@@ -107,9 +114,11 @@ async function run(pool: Pool, orders: number, concurrency: number, quiet: boole
   return { placed: counts.placed, outOfStock: counts['out-of-stock'], seconds: (performance.now() - started) / 1000, dashboardReads }
 }
 
-function printSummary(pool: Pool, run: RunOutcome, shop: Awaited<ReturnType<typeof audit>>): void {
+function printSummary(pool: Pool, run: RunOutcome, shop: Awaited<ReturnType<typeof audit>>, orders: number): void {
   const stats = pool.stats()
+  const tried = run.placed + run.outOfStock
   const rows: Array<[string, string]> = [
+    ...(tried < orders ? [['interrupted', `after ${tried} of ${orders} orders (Ctrl-C): the summary covers those`] as [string, string]] : []),
     ['orders placed', `${run.placed} (${run.outOfStock} rejected: out of stock)`],
     ['throughput', `${Math.round((run.placed + run.outOfStock) / run.seconds)} orders/s, ${Math.round(stats.queries.executed / run.seconds)} statements/s`],
     ['dashboard reads', String(run.dashboardReads)],

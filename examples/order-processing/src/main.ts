@@ -30,6 +30,14 @@ function flagValue(flag: string): string | undefined {
   return at === -1 ? undefined : args[at + 1]
 }
 
+// Ctrl-C: finish the orders in flight, print the partial summary, exit 130
+// (128 + SIGINT, as a shell reports it); a second Ctrl-C stops at once
+const interrupt = new AbortController()
+process.once('SIGINT', () => {
+  interrupt.abort()
+  process.once('SIGINT', () => process.exit(130))
+})
+
 try {
   const withDashboard = process.argv.includes('--dashboard') || process.env.SLUICE_DASHBOARD === '1'
   const report = await runDemo({
@@ -42,9 +50,11 @@ try {
           port: integer('SLUICE_DASHBOARD_PORT', process.env.SLUICE_DASHBOARD_PORT, 0, 0),
         })
       : {},
+    signal: interrupt.signal,
   })
   // the audit failing means the pool lost or duplicated work: make that a failed run
   if (!report.consistent || report.orders !== report.placed) process.exitCode = 1
+  else if (report.interrupted) process.exitCode = 130
 } catch (error) {
   console.error(error instanceof Error ? `demo failed: ${error.message}` : error)
   process.exitCode = 1

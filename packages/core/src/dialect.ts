@@ -1,4 +1,7 @@
 import type { PermanentConnectReason } from './errors/permanent-connect-error.js'
+import type { FunctionCall, FunctionVerdict } from './sql/function-call.js'
+import type { StatementAnalysis } from './sql/statement-analysis.js'
+import type { StatementKind } from './sql/statement-kind.js'
 
 /**
  * The dialect hook: the only seam between the engine and a database driver.
@@ -16,8 +19,7 @@ import type { PermanentConnectReason } from './errors/permanent-connect-error.js
 export const DATABASE_KINDS = ['postgres', 'mysql', 'sqlite'] as const
 export type DatabaseKind = (typeof DATABASE_KINDS)[number]
 
-/** What a statement may do, as far as a classifier can tell from its text. */
-export type StatementKind = 'read' | 'write' | 'unknown'
+export type { StatementKind } from './sql/statement-kind.js'
 
 /** Options a dialect honours when it runs one statement. */
 export interface RunOptions {
@@ -176,6 +178,18 @@ export interface Dialect<Raw = unknown> {
    * replicas. Must answer `'unknown'` (treated as a write) whenever unsure.
    */
   classify?(sql: string): StatementKind
+  /**
+   * What `classify` reads from the text, with the functions the statement
+   * calls, so the router can ask the user's lists and `judgeFunctions` about
+   * those the text alone cannot judge. Without it the router uses `classify`.
+   */
+  analyze?(sql: string): StatementAnalysis
+  /**
+   * Asks the database which of `calls` may run on a replica (PostgreSQL:
+   * their volatility in `pg_proc`, resolved through the search path), keyed
+   * by `functionKey(call)`. A call missing from the answer stays unknown (primary).
+   */
+  judgeFunctions?(raw: Raw, calls: readonly FunctionCall[]): Promise<ReadonlyMap<string, Exclude<FunctionVerdict, undefined>>>
   /** Statement-cache figures of one connection, when the dialect caches prepared statements. */
   statementCacheStats?(raw: Raw): StatementCacheStats
   /**

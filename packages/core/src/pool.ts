@@ -3,13 +3,17 @@ import type { Lease } from './connection/lease.js'
 import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './connection/pool-connection.js'
 import { runTransaction } from './connection/run-transaction.js'
 import { shapeRows } from './connection/shape-rows.js'
+import { checkFetch, readStatement, type Statement } from './connection/statement-arguments.js'
 import type { Dialect, QueryResult } from './dialect.js'
 import { PoolClosedError } from './errors/pool-closed-error.js'
+import { assessHealth, type PoolHealth } from './metrics/pool-health.js'
 import type { PoolStats } from './metrics/pool-stats.js'
+import { ArgumentError } from './errors/argument-error.js'
+import { MAX_TIMER_MILLIS } from './config/validators.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import type { PipelineOptions } from './config/pipeline-config.js'
 import { ConnectionPool } from './pool/connection-pool.js'
-import { MessageApi, type PoolMessage } from './pool/message-api.js'
+import { MessageApi, type PoolMessage, type ResultOf } from './pool/message-api.js'
 import type { PoolEvents } from './pool/pool-events.js'
 import { readFallback } from './resilience/read-fallback.js'
 import { ConsistencyScope, runInConsistencyScope } from './routing/consistency-scope.js'
@@ -67,7 +71,7 @@ export class Pool {
     const warnings: string[] = []
     this.config = resolvePoolConfig(options, (message) => warnings.push(message))
     const config = this.config
-    this.#log = createLogger(config.log, config.name)
+    this.#log = createLogger(config.logger, config.name)
     for (const warning of warnings) this.#log('warn', warning)
     this.#workflows = new Workflows(
       { clock: config.clock, log: this.#log, preWarm: config.preWarm, max: config.max, open: (need) => this.#primary.preWarm(need) },
@@ -145,19 +149,21 @@ export class Pool {
    * the primary; `'replica'` on a healthy replica (read-only there).
    */
   async transaction<T>(fn: (tx: PoolConnection) => Promise<T>, options?: AcquireOptions): Promise<T> {
-    const router = this.#router
     const tx = await this.#transactionLease(options)
-    // with replicas, a commit moves the scope's reads to where the write is visible
-    const afterCommit = router && (() => router.noteCommit(tx))
-    return runTransaction(tx, fn, this.config.dialect.beginStatement ?? 'BEGIN', this.#log, afterCommit)
+    // with replicas, the router sees the commit on the primary's lease and moves the scope's reads to where the write is visible
+    return runTransaction(tx, fn, this.config.dialect.beginStatement ?? 'BEGIN', this.#log)
   }
 
-  /** Borrows a connection, runs one statement, gives it back. */
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<unknown> {
-    return shapeRows(await this.execute<R>(sql, params, options), options)
+  /**
+   * Borrows a connection, runs one statement, gives it back. `sql` is the
+   * text, or pg's object form `{ text, values }` (mysql2's `{ sql, values }`).
+   */
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<unknown> {
+    checkFetch('query', options)
+    return shapeRows(await this.#executeOrFallBack<R>('query', sql, params, options), options)
   }
 
   /**
@@ -165,7 +171,12 @@ export class Pool {
    * result. While the primary's breaker is open, a read that no replica can
    * take goes to `breaker.fallback` when there is one.
    */
-  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+  execute<R = Row>(sql: Statement, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    return this.#executeOrFallBack<R>('execute', sql, params, options)
+  }
+
+  async #executeOrFallBack<R>(call: string, statement: Statement, values: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>> {
+    const { sql, params } = readStatement(call, statement, values)
     const running = this.#execute<R>(sql, params, options)
     const fallback = this.config.breaker?.fallback
     if (fallback === undefined) return running
@@ -192,8 +203,15 @@ export class Pool {
     return new Pipeline(this.#primary.pipelineHost, options)
   }
 
-  /** The guide's message API: `initialize`, `acquire`, `execute`, `release`, `stats`. */
-  process(message: PoolMessage): Promise<unknown> {
+  /**
+   * The guide's message API: `initialize`, `acquire`, `execute`, `release`,
+   * `stats`. The result is typed by the operation.
+   *
+   * ```ts
+   * const { connectionId } = await pool.process({ operation: 'acquire' })
+   * ```
+   */
+  process<M extends PoolMessage>(message: M): Promise<ResultOf<M>> {
     return this.#messages.process(message)
   }
 
@@ -252,12 +270,50 @@ export class Pool {
   }
 
   /**
-   * Stops lending, fails waiting acquires, waits up to `closeTimeoutMillis`
-   * for borrowed connections to come back, then closes every connection
-   * (the replicas' too).
+   * How the pool is doing, for a readiness probe: `up`, `degraded` (serving,
+   * with a problem: a replica out of rotation, saturation, failing connects
+   * beside open connections, a half-open breaker) or `down` (the primary's
+   * breaker open, no connection and connects failing, closed), with one
+   * reason per problem and each node's state. Read from what the pool
+   * already knows; `ping: true` also runs the health-check statement on the
+   * primary (within `healthCheckTimeoutMillis`). Never names a secret.
+   *
+   * ```ts
+   * app.get('/ready', async (_req, res) => {
+   *   const health = await pool.health()
+   *   res.status(health.status === 'down' ? 503 : 200).json(health)
+   * })
+   * ```
    */
-  close(): Promise<void> {
-    this.#closePromise ??= Promise.all([this.#primary.close(), this.#router?.close()]).then(() => undefined)
+  async health(options?: { ping?: boolean }): Promise<PoolHealth> {
+    const ping = options?.ping ?? false
+    if (typeof ping !== 'boolean') throw new ArgumentError('health', 'options.ping', 'must be a boolean')
+    return assessHealth(await this.#primary.healthFacts(ping), this.#router?.replicaFacts() ?? [])
+  }
+
+  /**
+   * Shuts down gracefully: new acquires (and queries) fail at once with
+   * `PoolClosedError` and waiting ones are failed; borrowed connections
+   * (running statements, open transactions) get up to `timeoutMillis`
+   * (default `closeTimeoutMillis`) to finish and come back; then every
+   * connection is closed, the replicas' too, forcibly after the deadline.
+   * Later calls return the first call's promise.
+   *
+   * ```ts
+   * process.once('SIGTERM', () => void pool.close({ timeoutMillis: 10_000 }))
+   * ```
+   */
+  close(options?: { timeoutMillis?: number }): Promise<void> {
+    if (this.#closePromise) return this.#closePromise
+    const timeoutMillis = options?.timeoutMillis
+    if (timeoutMillis !== undefined && (!Number.isInteger(timeoutMillis) || timeoutMillis < 0 || timeoutMillis > MAX_TIMER_MILLIS)) {
+      return Promise.reject(new ArgumentError('close', 'options.timeoutMillis', 'must be a whole number of milliseconds, 0 to 2147483647'))
+    }
+    const started = this.config.clock.now()
+    this.#log('info', `closing (waiting up to ${timeoutMillis ?? this.config.closeTimeoutMillis}ms for borrowed connections)`, { timeoutMillis: timeoutMillis ?? this.config.closeTimeoutMillis })
+    this.#closePromise = Promise.all([this.#primary.close(timeoutMillis), this.#router?.close(timeoutMillis)]).then(() => {
+      this.#log('info', `closed in ${Math.round(this.config.clock.now() - started)}ms`, { durationMs: this.config.clock.now() - started })
+    })
     return this.#closePromise
   }
 
@@ -298,7 +354,7 @@ export function createPool(options: PoolOptions): Pool {
 function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string): ConnectionPool {
   const warnings: string[] = []
   const config = resolvePoolConfig({ ...options, dialect, name, replicas: [], routing: undefined }, (message) => warnings.push(message))
-  const log = createLogger(config.log, name)
+  const log = createLogger(config.logger, name)
   for (const warning of warnings) log('warn', warning)
   return new ConnectionPool(config, log, undefined)
 }

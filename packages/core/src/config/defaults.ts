@@ -34,6 +34,8 @@ export const DEFAULTS = {
   housekeepingIntervalMillis: 1_000,
   /** How long `close()` waits for borrowed connections before closing them anyway. */
   closeTimeoutMillis: 30_000,
+  /** Without a `logger`, warnings and errors go to the console. */
+  logLevels: ['warn', 'error'],
 } as const
 
 /** Share of `maxLifetimeMillis` taken off at random so connections don't expire together. */
@@ -53,7 +55,16 @@ export const ROUTING_DEFAULTS = {
   readYourWrites: 'position',
   /** How long after a write a scope's reads stay on the primary in `window` mode. */
   readYourWritesWindowMillis: 2_000,
+  /** Functions (`name` or `schema.name`) the user vouches for: statements calling them may run on a replica. */
+  safeFunctions: [] as readonly string[],
+  /** Functions that always send a statement calling them to the primary, whatever the database says. */
+  unsafeFunctions: [] as readonly string[],
+  /** How long the database's word on a function (PostgreSQL's volatility) is trusted before it is asked again. */
+  functionCacheMillis: 60_000,
 } as const
+
+/** The most functions whose verdict a pool's router remembers (the least recently judged go first). */
+export const FUNCTION_CACHE_SIZE = 1_000
 
 /** Defaults of `createPool({ breaker })`, the seed's circuit breaker in camelCase. */
 export const BREAKER_DEFAULTS = {

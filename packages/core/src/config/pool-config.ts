@@ -1,7 +1,7 @@
 import type { Dialect, QueryResult } from '../dialect.js'
 import { ConfigError } from '../errors/config-error.js'
 import { systemClock, type Clock } from '../util/clock.js'
-import { LOG_LEVELS, type LogConfig } from '../util/logger.js'
+import { LOG_LEVELS, type LogConfig, type LogLevel } from '../util/logger.js'
 import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig } from './breaker-config.js'
 import { DEFAULTS } from './defaults.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
@@ -100,7 +100,16 @@ export interface PoolOptions {
    * do. Defaults to false: an open pool keeps the process alive until `close()`.
    */
   allowExitOnIdle?: boolean
-  /** Logging: `false`, a list of levels for the console, or a function. Defaults to `['warn', 'error']`. */
+  /**
+   * Where the pool logs: a logger object (pino, bunyan: `info(details,
+   * message)`; `console`: `info(message, details)`), a function `(level,
+   * message, details)`, a list of levels printed to the console, or `false`.
+   * Details name the connection, the node, durations and error codes, never
+   * a secret or a bound value. `DEBUG=sluice*` adds debug lines on stderr.
+   * Defaults to `['warn', 'error']` on the console.
+   */
+  logger?: LogConfig
+  /** @deprecated the old name of `logger`, still accepted. */
   log?: LogConfig
   /** @internal time source, for tests. */
   clock?: Clock
@@ -136,7 +145,7 @@ export interface ResolvedPoolConfig {
   /** Undefined when the breaker is off. */
   readonly breaker: ResolvedBreakerConfig | undefined
   readonly allowExitOnIdle: boolean
-  readonly log: LogConfig
+  readonly logger: LogConfig
   readonly clock: Clock
 }
 
@@ -146,7 +155,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'logger', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -226,7 +235,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     onConnect: checkOnConnect(options.onConnect),
     breaker: resolveBreakerConfig(options.breaker),
     allowExitOnIdle,
-    log: checkLog(options.log ?? ['warn', 'error']),
+    logger: checkLogger(options),
     clock: options.clock ?? systemClock,
   })
 }
@@ -260,10 +269,20 @@ function checkOnConnect(onConnect: unknown): PoolOptions['onConnect'] {
   return onConnect as PoolOptions['onConnect']
 }
 
-function checkLog(log: LogConfig): LogConfig {
-  if (log === false || typeof log === 'function') return log
-  if (!Array.isArray(log) || log.some((level) => !LOG_LEVELS.includes(level))) {
-    throw new ConfigError('log', log, `must be false, a function, or a list of ${LOG_LEVELS.join(', ')}`)
+function checkLogger(options: PoolOptions): LogConfig {
+  if (options.logger !== undefined && options.log !== undefined) {
+    throw new ConfigError('log', options.log, 'is the old name of logger: pass only logger')
   }
-  return Object.freeze([...log])
+  const field = options.logger === undefined && options.log !== undefined ? 'log' : 'logger'
+  const logger: unknown = options.logger ?? options.log ?? DEFAULTS.logLevels
+  if (logger === false || typeof logger === 'function') return logger as LogConfig
+  if (Array.isArray(logger)) {
+    if (logger.some((level) => !LOG_LEVELS.includes(level))) throw new ConfigError(field, logger, `must be a logger, a function, false, or a list of ${LOG_LEVELS.join(', ')}`)
+    return Object.freeze([...(logger as LogLevel[])])
+  }
+  if (logger === null || typeof logger !== 'object') throw new ConfigError(field, logger, `must be a logger, a function, false, or a list of ${LOG_LEVELS.join(', ')}`)
+  for (const level of LOG_LEVELS) {
+    if (typeof (logger as Record<string, unknown>)[level] !== 'function') throw new ConfigError(`${field}.${level}`, (logger as Record<string, unknown>)[level], 'must be a function (a logger has debug, info, warn and error)')
+  }
+  return logger as LogConfig
 }

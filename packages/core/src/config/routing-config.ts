@@ -27,6 +27,16 @@ export interface RoutingOptions {
   readonly readYourWrites?: ReadYourWritesMode
   /** How long after a write a scope's reads stay on the primary in `window` mode. Defaults to 2 000. */
   readonly readYourWritesWindowMillis?: number
+  /**
+   * Functions, as `name` or `schema.name`, that only read: a statement
+   * calling them may run on a replica although the database cannot say so
+   * (MySQL/MariaDB stored functions, PostgreSQL functions marked volatile).
+   */
+  readonly safeFunctions?: readonly string[]
+  /** Functions that send a statement calling them to the primary, whatever the database says. `name` matches every schema. */
+  readonly unsafeFunctions?: readonly string[]
+  /** How long PostgreSQL's word on a function's volatility is cached. Defaults to 60 000. */
+  readonly functionCacheMillis?: number
 }
 
 export interface ResolvedRoutingConfig {
@@ -35,6 +45,9 @@ export interface ResolvedRoutingConfig {
   readonly replicaCheckIntervalMillis: number
   readonly readYourWrites: ReadYourWritesMode
   readonly readYourWritesWindowMillis: number
+  readonly safeFunctions: readonly string[]
+  readonly unsafeFunctions: readonly string[]
+  readonly functionCacheMillis: number
 }
 
 const KNOWN: ReadonlySet<string> = new Set(Object.keys(ROUTING_DEFAULTS))
@@ -50,5 +63,21 @@ export function resolveRoutingConfig(options: RoutingOptions | undefined): Resol
     maxReplicaLagMillis: millis('routing.maxReplicaLagMillis', input.maxReplicaLagMillis ?? d.maxReplicaLagMillis, 0),
     replicaCheckIntervalMillis: millis('routing.replicaCheckIntervalMillis', input.replicaCheckIntervalMillis ?? d.replicaCheckIntervalMillis, 1),
     readYourWritesWindowMillis: millis('routing.readYourWritesWindowMillis', input.readYourWritesWindowMillis ?? d.readYourWritesWindowMillis, 0),
+    safeFunctions: functionNames('routing.safeFunctions', input.safeFunctions ?? d.safeFunctions),
+    unsafeFunctions: functionNames('routing.unsafeFunctions', input.unsafeFunctions ?? d.unsafeFunctions),
+    functionCacheMillis: millis('routing.functionCacheMillis', input.functionCacheMillis ?? d.functionCacheMillis, 0),
   })
+}
+
+/** A list of `name` or `schema.name` strings (no quotes, no parentheses). */
+function functionNames(field: string, value: unknown): readonly string[] {
+  if (!Array.isArray(value)) throw new ConfigError(field, value, 'must be an array of function names ("name" or "schema.name")')
+  return Object.freeze(
+    value.map((name: unknown, i) => {
+      if (typeof name !== 'string' || !/^[^.\s()"`]+(\.[^.\s()"`]+)?$/.test(name)) {
+        throw new ConfigError(`${field}[${i}]`, name, 'must be a function name: "name" or "schema.name"')
+      }
+      return name
+    }),
+  )
 }

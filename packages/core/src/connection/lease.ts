@@ -1,5 +1,5 @@
 import { STREAM_CHUNK_SIZE } from '../config/defaults.js'
-import type { Dialect, QueryResult, RunOptions } from '../dialect.js'
+import type { Dialect, QueryResult, RunOptions, StatementKind } from '../dialect.js'
 import { CapabilityError } from '../errors/capability-error.js'
 import { ConnectionReleasedError } from '../errors/connection-released-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
@@ -7,6 +7,7 @@ import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
 import type { EntryLease, PoolEntry } from './pool-entry.js'
 import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
+import { checkFetch, readStatement, type Statement } from './statement-arguments.js'
 import { shapeRows } from './shape-rows.js'
 
 /** What a lease needs from the pool that lent it. */
@@ -17,7 +18,31 @@ export interface LeaseHost extends StatementHost {
   /** Takes the connection back; `destroy` set means close it instead of reusing it. */
   giveBack(lease: Lease, destroy: Error | undefined): void
   inTransaction(entry: PoolEntry): boolean
+  /** Told of every statement a borrower ran successfully on a lease (routing's read-your-writes); none on a pool without replicas. */
+  readonly observer?: StatementObserver | undefined
 }
+
+/**
+ * Sees each statement a borrower ran on a lease, after it succeeded and
+ * before the borrower gets its answer. The router is one: a write in a
+ * consistency scope records where it stands on that connection, after its
+ * commit.
+ */
+export interface StatementObserver {
+  /** Returns undefined when there is nothing to wait for (the common case). */
+  afterStatement(lease: Lease, sql: string, hint: StatementKind | undefined): Promise<void> | undefined
+  /**
+   * For statements that run later, on a connection the caller never holds
+   * (a pipeline's batches): called when the statement is queued, in the
+   * caller's async context. Returns what the write must mark, or undefined.
+   */
+  markWrite(sql: string, hint: StatementKind | undefined): WriteMark | undefined
+  /** After the statements that returned `marks` were committed on `lease`: records where they stand (one position read). */
+  committed(marks: ReadonlySet<WriteMark>, lease: Lease): Promise<void>
+}
+
+/** What a queued write will mark once committed (routing's consistency scope); opaque below routing. */
+export type WriteMark = object
 
 /**
  * The borrower's one-shot handle on a pooled connection, and the engine's own
@@ -66,16 +91,19 @@ export class Lease implements PoolConnection, EntryLease {
     return this.entry.raw
   }
 
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+    checkFetch('query', options)
     return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
-  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+  execute<R = Row>(statement: Statement, values?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    let sql: string, params: Params | undefined
     try {
       this.#assertUsable('query')
+      ;({ sql, params } = readStatement('query', statement, values))
     } catch (error) {
       return Promise.reject(error)
     }
@@ -83,7 +111,9 @@ export class Lease implements PoolConnection, EntryLease {
     const entry = this.entry
     const timeoutMillis = options?.timeoutMillis ?? host.queryTimeoutMillis
     const runOptions: RunOptions = options === undefined ? NO_OPTIONS : statementOptions(options)
-    return entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
+    const running = entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
+    const observer = host.observer
+    return observer === undefined ? running : observed(running, observer, this, sql, options?.hint)
   }
 
   async *stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R> {
@@ -105,6 +135,9 @@ export class Lease implements PoolConnection, EntryLease {
       for await (const row of dialect.stream(raw, sql, params, streamOptions)) {
         yield row as R
       }
+      finish()
+      // a streamed write (INSERT ... RETURNING) counts like any other statement
+      await host.observer?.afterStatement(this, sql, undefined)
     } catch (error) {
       noteStatementFailure(host, this.entry, error)
       throw error
@@ -155,4 +188,12 @@ function statementOptions(options: RunOptions): RunOptions {
   const { rowMode, prepare, typeCast, safeIntegers } = options
   if (rowMode === undefined && prepare === undefined && typeCast === undefined && safeIntegers === undefined) return NO_OPTIONS
   return { rowMode, prepare, typeCast, safeIntegers }
+}
+
+/** The statement's result once the observer has seen it (in the caller's async context, which names its scope). */
+async function observed<R>(running: Promise<QueryResult<R>>, observer: StatementObserver, lease: Lease, sql: string, hint: StatementKind | undefined): Promise<QueryResult<R>> {
+  const result = await running
+  const after = observer.afterStatement(lease, sql, hint)
+  if (after !== undefined) await after
+  return result
 }

@@ -7,6 +7,15 @@ export type FetchMode = (typeof FETCH_MODES)[number]
 export type Row = Record<string, unknown>
 export type Params = readonly unknown[]
 
+/**
+ * A statement as `query()` and `execute()` take it: SQL text, or the object
+ * form pg users already write, `{ text, values }` (mysql2's `{ sql, values }`
+ * too). Values are always bound, never spliced into the text.
+ */
+export type Statement = string | StatementObject
+
+export type StatementObject = { readonly text: string; readonly values?: Params } | { readonly sql: string; readonly values?: Params }
+
 /** Options of one statement. */
 export interface ExecuteOptions extends RunOptions {
   /** Client-side limit for this statement; overrides the pool's `queryTimeoutMillis`. 0 disables. */
@@ -14,7 +23,9 @@ export interface ExecuteOptions extends RunOptions {
   /**
    * What the caller already knows about the statement (an ORM's query kind),
    * used by `pool.query()` / `pool.execute()` routing instead of the
-   * classifier. Ignored on a borrowed connection, which never routes.
+   * classifier. A borrowed connection never routes; there the hint only
+   * tells read-your-writes whether the statement wrote (`'read'`: it did
+   * not, so it marks no scope).
    */
   readonly hint?: StatementKind
 }
@@ -58,13 +69,13 @@ export interface PoolConnection {
   /** True once released or destroyed. */
   readonly released: boolean
 
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult>
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult>
 
-  /** Runs a statement and returns the driver-neutral result with rows, counts and fields. */
-  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>>
+  /** Runs a statement (SQL text or `{ text, values }`) and returns the driver-neutral result with rows, counts and fields. */
+  execute<R = Row>(sql: Statement, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>>
 
   /** Streams a large result in chunks of `chunkSize` rows (default 100). */
   stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R>

@@ -3,7 +3,7 @@ import type { PoolConnection } from './pool-connection.js'
 
 /**
  * Runs `fn` in a transaction on `tx`: `begin`, then COMMIT when `fn`
- * resolves (and `afterCommit`), or ROLLBACK when it throws, closing the
+ * resolves, or ROLLBACK when it throws, closing the
  * connection if even the rollback fails. `tx` is given back either way.
  */
 export async function runTransaction<T>(
@@ -11,20 +11,18 @@ export async function runTransaction<T>(
   fn: (tx: PoolConnection) => Promise<T>,
   begin: string,
   log: Logger,
-  afterCommit: (() => Promise<void>) | undefined,
 ): Promise<T> {
   try {
     await tx.execute(begin)
     const result = await fn(tx)
     await tx.execute('COMMIT')
-    if (afterCommit) await afterCommit()
     return result
   } catch (error) {
     if (!tx.released && tx.inTransaction()) {
       try {
         await tx.execute('ROLLBACK')
       } catch (rollbackError) {
-        log('warn', `rollback failed on ${tx.id}; closing it`, { error: rollbackError })
+        log('warn', `rollback failed on ${tx.id}; closing it`, { connectionId: tx.id, error: rollbackError }, 'connection')
         tx.destroy(rollbackError instanceof Error ? rollbackError : undefined)
       }
     }

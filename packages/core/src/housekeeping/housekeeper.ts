@@ -18,7 +18,7 @@ export interface HousekeepingTarget {
   reportLeak(lease: EntryLease, heldMillis: number): void
   /** Opens connections up to `min` and for waiting acquires. */
   replenish(): void
-  log(level: 'error', message: string, details?: Record<string, unknown>): void
+  log(level: 'error', message: string, details?: Record<string, unknown>, topic?: 'housekeeping'): void
 }
 
 /**
@@ -76,7 +76,7 @@ export class Housekeeper {
       }
       target.replenish()
     } catch (error) {
-      target.log('error', 'housekeeping failed', { error })
+      target.log('error', 'housekeeping failed', { error }, 'housekeeping')
     }
   }
 

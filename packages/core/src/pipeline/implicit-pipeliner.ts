@@ -65,7 +65,7 @@ export class ImplicitPipeliner {
     if (options === undefined) return undefined
     const dialect: Dialect<any> = host.dialect
     if (typeof dialect.runPipelined !== 'function') {
-      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`)
+      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`, undefined, 'pipeline')
       return undefined
     }
     return new ImplicitPipeliner(host, options)
@@ -153,6 +153,6 @@ function eligible(sql: string, options: ExecuteOptions | undefined, classified: 
   if (transactionEffect(sql) !== 'none') return false
   // the classifier calls a statement read or write only when it is one complete statement
   if (classified === 'read' || classified === 'write' || sql.indexOf(';') === -1) return true
-  const tokens = tokenize(sql, { backslashEscapes: false })
+  const tokens = tokenize(sql, 'postgres')
   return !tokens.some((token) => token.kind === 'unterminated') && !hasSecondStatement(tokens)
 }

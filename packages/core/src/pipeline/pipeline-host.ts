@@ -1,4 +1,4 @@
-import type { Lease } from '../connection/lease.js'
+import type { Lease, StatementObserver } from '../connection/lease.js'
 import type { StatementHost } from '../connection/run-statement.js'
 import type { Logger } from '../util/logger.js'
 
@@ -17,4 +17,6 @@ export interface PipelineHost extends StatementHost {
   readonly log: Logger
   /** Borrows a connection: the pool's internal `acquireLease()`. */
   acquire(): Promise<Lease>
+  /** The router's read-your-writes, told of the pipeline's writes; none on a pool without replicas. */
+  readonly observer?: StatementObserver | undefined
 }

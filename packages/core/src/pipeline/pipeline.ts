@@ -1,4 +1,5 @@
 import { resolvePipelineOptions, type PipelineOptions, type PipelineStrategy, type ResolvedPipelineOptions } from '../config/pipeline-config.js'
+import type { Lease, WriteMark } from '../connection/lease.js'
 import type { BatchMode, BatchOutcome, BatchStatement } from '../dialect.js'
 import { ArgumentError } from '../errors/argument-error.js'
 import { classifyStatement } from '../sql/classify-statement.js'
@@ -28,6 +29,8 @@ interface Item {
   report: BatchItemReport | undefined
   /** The batch it was sent in (1-based), for the report's batch count. */
   batch: number
+  /** What the write marks for read-your-writes once committed (the scope of the caller that added it). */
+  mark: WriteMark | undefined
 }
 
 /**
@@ -94,6 +97,8 @@ export class Pipeline {
     const full = this.#full()
     if (full && this.options.onFull === 'error') return Promise.reject(new PipelineFullError(this.options.maxQueueSize))
     const item = createItem(this.#nextIndex++, sql, params)
+    // here, in the caller's async context: the batch runs later, in whoever's context sends it
+    item.mark = this.#host.observer?.markWrite(sql, undefined)
     this.#unreported.push(item)
     if (full) this.#waiting.push(item)
     else this.#queue.push(item)
@@ -137,7 +142,7 @@ export class Pipeline {
       return new PipelineStatementError('transaction control (BEGIN, COMMIT, ROLLBACK) cannot be pipelined; use strategy "transactional" or pool.transaction()')
     }
     if (this.options.strategy === 'parallel') {
-      const kind = this.#host.dialect.classify?.(sql) ?? classifyStatement(sql, { backslashEscapes: false })
+      const kind = this.#host.dialect.classify?.(sql) ?? classifyStatement(sql, this.#host.dialect.kind)
       if (kind !== 'read') return new PipelineStatementError(`a "parallel" pipeline runs reads only, in no fixed order; this statement may write (${kind}). Use "sequential" or "best-effort" for writes`)
     }
     return undefined
@@ -203,10 +208,23 @@ export class Pipeline {
       return batch.map(() => ({ status: 'error', error }))
     }
     try {
-      return await runBatchOn(this.#host, lease, statements, BATCH_MODES[this.options.strategy])
+      const outcomes = await runBatchOn(this.#host, lease, statements, BATCH_MODES[this.options.strategy])
+      await this.#noteWrites(batch, outcomes, lease)
+      return outcomes
     } finally {
       if (!lease.released) lease.release()
     }
+  }
+
+  /** Before any add() of the batch settles: where its committed writes stand, for their callers' scopes. */
+  async #noteWrites(batch: readonly Item[], outcomes: readonly BatchOutcome[], lease: Lease): Promise<void> {
+    const observer = this.#host.observer
+    if (observer === undefined) return
+    const marks = new Set<WriteMark>()
+    batch.forEach((item, i) => {
+      if (item.mark !== undefined && outcomes[i]?.status === 'ok') marks.add(item.mark)
+    })
+    if (marks.size > 0) await observer.committed(marks, lease)
   }
 
   #finish(batch: readonly Item[], outcomes: readonly BatchOutcome[]): void {
@@ -243,7 +261,7 @@ function createItem(index: number, sql: string, params: readonly unknown[] | und
   // the report carries the failure: an unawaited add() must not become an unhandled rejection
   promise.catch(ignore)
   const settled = new Promise<void>((res) => (markSettled = res))
-  return { index, sql, params, promise, settled, resolve, reject, markSettled, report: undefined, batch: 0 }
+  return { index, sql, params, promise, settled, resolve, reject, markSettled, report: undefined, batch: 0, mark: undefined }
 }
 
 function settle(item: Item, outcome: BatchOutcome, failedIndex: number | undefined, failure: unknown): void {

@@ -194,7 +194,7 @@ export class ConnectionLifecycle {
       // a timed-out check may still be running, and a fatal one left nothing usable
       if (error instanceof HealthCheckTimeoutError || this.#dialect.isFatal(error)) entry.markBroken(err)
       else entry.health = adjustHealth(entry.health, HEALTH.checkFailed)
-      log('warn', `health check of ${entry.id} failed: ${err.message} (health ${entry.health})`)
+      log('warn', `health check of ${entry.id} failed: ${err.message} (health ${entry.health})`, { connectionId: entry.id, health: entry.health, durationMs: clock.now() - started, error: err }, 'connection')
       answered = false
     }
     if (entry.state !== 'reserved') return answered
@@ -210,7 +210,7 @@ export class ConnectionLifecycle {
     if (entry.state === 'closing' || entry.state === 'closed') return
     entry.markBroken(error)
     if (entry.state !== 'idle') return // its borrower or the housekeeper gives it back, and then it is closed
-    this.#host.log('warn', `connection ${entry.id} was lost while idle (${error.message}); replacing it`)
+    this.#host.log('warn', `connection ${entry.id} was lost while idle (${error.message}); replacing it`, { connectionId: entry.id, error }, 'connection')
     this.retire(entry, 'broken')
     this.#host.events.emit('error', error, entry.id)
   }
@@ -221,7 +221,7 @@ export class ConnectionLifecycle {
     if (!bag.remove(entry)) return
     this.#keepStatementTotals(entry)
     if (reason !== 'pool-closed') counters.recycled++
-    log('debug', `closing connection ${entry.id} (${reason})`)
+    log('debug', `closing connection ${entry.id} (${reason})`, { connectionId: entry.id, reason, ageMs: Math.round(this.#host.clock.now() - entry.createdAt) }, 'connection')
     if (events.has('remove')) events.emit('remove', entry.id, reason)
     this.#track(
       this.#dialect.close(entry.raw).then(() => {
@@ -237,18 +237,18 @@ export class ConnectionLifecycle {
    * `closeTimeoutMillis` for borrowed ones to come back (then takes them),
    * and waits for every connect and close in flight.
    */
-  async shutDown(): Promise<void> {
-    const { bag, config, clock, log } = this.#host
+  async shutDown(timeoutMillis: number): Promise<void> {
+    const { bag, clock, log } = this.#host
     if (this.#retryTimer) clock.clearTimeout(this.#retryTimer)
     for (const entry of [...bag.idleEntries()]) this.retire(entry, 'pool-closed')
     if (bag.total > 0) {
       const drained = new Promise<void>((resolve) => (this.#drained = resolve))
       // close() waits on it: it keeps the process alive
-      const timer = clock.setTimeout(() => this.#drained?.(), config.closeTimeoutMillis, 'awaited')
+      const timer = clock.setTimeout(() => this.#drained?.(), timeoutMillis, 'awaited')
       await drained
       clock.clearTimeout(timer)
       for (const entry of [...bag.entries()]) {
-        log('warn', `closing connection ${entry.id} that was still ${entry.state} after ${config.closeTimeoutMillis}ms`)
+        log('warn', `closing connection ${entry.id} that was still ${entry.state} after ${timeoutMillis}ms`, { connectionId: entry.id, state: entry.state, waitedMs: timeoutMillis })
         entry.lease?.revoke()
         this.retire(entry, 'pool-closed')
       }
@@ -258,6 +258,7 @@ export class ConnectionLifecycle {
   }
 
   #open(): Promise<void> {
+    const startedAt = this.#host.clock.now()
     let connecting: Promise<unknown>
     try {
       connecting = this.#dialect.connect()
@@ -273,7 +274,7 @@ export class ConnectionLifecycle {
       })
     }
     const done = connecting.then(
-      (raw) => this.#opened(raw),
+      (raw) => this.#opened(raw, startedAt),
       (error: unknown) => this.#openFailed(error, !connected),
     )
     const tracked = done.finally(() => {
@@ -285,7 +286,7 @@ export class ConnectionLifecycle {
     return tracked
   }
 
-  #opened(raw: unknown): void {
+  #opened(raw: unknown, startedAt: number): void {
     const { bag, config, clock, counters, log, events } = this.#host
     this.#createFailures = 0
     this.#retryAt = 0
@@ -305,9 +306,9 @@ export class ConnectionLifecycle {
     try {
       this.#dialect.watch(raw, (error) => this.lost(entry, error))
     } catch (error) {
-      log('warn', 'the dialect could not watch a new connection', { error: errorMessage(error) })
+      log('warn', 'the dialect could not watch a new connection', { connectionId: entry.id, error: errorMessage(error) }, 'connection')
     }
-    log('debug', `opened connection ${entry.id}`)
+    log('debug', `opened connection ${entry.id} in ${Math.round(now - startedAt)}ms`, { connectionId: entry.id, durationMs: now - startedAt, total: bag.total }, 'connection')
     if (events.has('connect')) events.emit('connect', entry.id)
     bag.makeIdle(entry, now)
   }
@@ -347,7 +348,7 @@ export class ConnectionLifecycle {
       this.#createFailures++
       const delay = Math.min(config.createRetryMaxMillis, config.createRetryInitialMillis * 2 ** (this.#createFailures - 1))
       this.#retryAt = now + delay
-      log('warn', `could not open a connection to ${this.#dialect.description}: ${err.message}; retrying in ${Math.round(delay)}ms`)
+      log('warn', `could not open a connection to ${this.#dialect.description}: ${err.message}; retrying in ${Math.round(delay)}ms`, { error: err, failures: this.#createFailures, retryInMs: Math.round(delay) }, 'connection')
     }
     events.emit('error', err, undefined)
   }
@@ -362,7 +363,7 @@ export class ConnectionLifecycle {
     this.#permanent = failure
     this.#createFailures++
     this.#retryAt = now + Math.max(config.createRetryMaxMillis, PERMANENT_ERROR_RETRY_MILLIS)
-    log('error', failure.message)
+    log('error', failure.message, { error: failure.cause instanceof Error ? failure.cause : failure, permanent: true }, 'connection')
     bag.rejectWaiters(() => failure)
     events.emit('error', failure.cause as Error, undefined)
   }
@@ -387,7 +388,7 @@ export class ConnectionLifecycle {
       // a full reset cleared what onConnect set up on the session
       if (full && config.onConnect) await entry.run((raw) => this.#setUp(raw))
     } catch (error) {
-      log('warn', `could not reset connection ${entry.id} after release; closing it`, { error: errorMessage(error) })
+      log('warn', `could not reset connection ${entry.id} after release; closing it`, { connectionId: entry.id, error: asError(error) }, 'connection')
       return this.retire(entry, 'reset-failed')
     }
     if (entry.state !== 'reserved') return
@@ -412,7 +413,7 @@ export class ConnectionLifecycle {
 
   #track(closing: Promise<void>): void {
     const tracked: Promise<void> = closing
-      .catch((error: unknown) => this.#host.log('warn', 'closing a connection failed', { error: errorMessage(error) }))
+      .catch((error: unknown) => this.#host.log('warn', 'closing a connection failed', { error: asError(error) }, 'connection'))
       .finally(() => this.#closing.delete(tracked))
     this.#closing.add(tracked)
   }

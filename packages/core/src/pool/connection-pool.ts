@@ -1,12 +1,15 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
-import type { Lease, LeaseHost } from '../connection/lease.js'
+import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
+import type { PrimaryFacts } from '../metrics/pool-health.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
+import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
+import { withTimeout } from '../util/with-timeout.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -50,6 +53,8 @@ export class ConnectionPool {
   readonly #workflows: WorkflowTracker | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
+  /** Sees every statement run on this pool's leases (the router's read-your-writes); set by `observeStatements()`. */
+  #observer: StatementObserver | undefined
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
@@ -71,6 +76,8 @@ export class ConnectionPool {
         probe: () => this.#lifecycle.probe().catch(() => false),
         transitioned: (transition) => this.#breakerTransitioned(transition),
       })
+    // read when each statement ends: the router sets it after this pool is built
+    const currentObserver = (): StatementObserver | undefined => this.#observer
     const leaseHost: LeaseHost = {
       name: config.name,
       dialect: config.dialect,
@@ -83,6 +90,9 @@ export class ConnectionPool {
         this.#lifecycle.giveBack(lease, destroy)
       },
       inTransaction: (entry) => this.#lifecycle.inTransaction(entry),
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#bag = new ConnectionBag({
       clock: config.clock,
@@ -114,7 +124,7 @@ export class ConnectionPool {
       retire: (entry, reason) => this.#lifecycle.retire(entry, reason),
       checkHealth: (entry) => void this.#lifecycle.checkHealth(entry),
       reportLeak: (lease, held) => {
-        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`)
+        log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`, { connectionId: lease.id, heldMs: Math.round(held) }, 'housekeeping')
       },
       replenish: () => this.#lifecycle.dispatch(),
       log,
@@ -132,12 +142,20 @@ export class ConnectionPool {
       load: () => this.#bag.load(),
       waiting: () => this.#bag.waiting,
       closed: () => this.#closed,
+      get observer() {
+        return currentObserver()
+      },
     }
     this.#pipeliner = ImplicitPipeliner.create(this.pipelineHost, config.implicitPipelining)
   }
 
   get closed(): boolean {
     return this.#closed
+  }
+
+  /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
+  observeStatements(observer: StatementObserver): void {
+    this.#observer = observer
   }
 
   /** Opens `min` connections and resolves when they are open; rejects with the connect error while the database cannot be reached. */
@@ -227,6 +245,43 @@ export class ConnectionPool {
     return { total: this.#bag.total, active: this.#bag.count('in-use') }
   }
 
+  /**
+   * This node's side of `pool.health()`, read from the bag, the breaker and
+   * the last connect; with `ping`, one health-check statement first, bounded
+   * by `healthCheckTimeoutMillis` (waiting for a connection included).
+   */
+  async healthFacts(ping: boolean): Promise<PrimaryFacts> {
+    let pinged: Pick<PrimaryFacts, 'pingMillis' | 'pingError'> = {}
+    if (ping && !this.#closed) pinged = await this.#ping()
+    const bag = this.#bag
+    const breaker = this.breaker?.stats()
+    const connectError = this.#lifecycle.lastCreateError
+    return {
+      name: this.name,
+      closed: this.#closed,
+      breaker: breaker?.state ?? 'off',
+      retryAfterMillis: breaker?.retryAfterMillis,
+      max: this.config.max,
+      totalConnections: bag.total,
+      activeConnections: bag.count('in-use'),
+      pendingAcquires: bag.waiting,
+      connectError: connectError?.message,
+      ...pinged,
+    }
+  }
+
+  async #ping(): Promise<Pick<PrimaryFacts, 'pingMillis' | 'pingError'>> {
+    const { healthCheckQuery, healthCheckTimeoutMillis } = this.config
+    const started = this.clock.now()
+    try {
+      const timeout = () => new HealthCheckTimeoutError('ping', healthCheckTimeoutMillis)
+      await withTimeout(this.execute(healthCheckQuery, undefined, { timeoutMillis: healthCheckTimeoutMillis }), healthCheckTimeoutMillis, this.clock, 'awaited', timeout)
+      return { pingMillis: Math.round((this.clock.now() - started) * 1000) / 1000 }
+    } catch (error) {
+      return { pingError: error instanceof Error ? error.message : String(error) }
+    }
+  }
+
   stats(): ConnectionPoolStats {
     const bag = this.#bag
     const healthScores: Record<string, number> = {}
@@ -257,11 +312,12 @@ export class ConnectionPool {
   }
 
   /**
-   * Stops lending, fails waiting acquires, waits up to `closeTimeoutMillis`
-   * for borrowed connections to come back, then closes every connection.
+   * Stops lending, fails waiting acquires, waits up to `timeoutMillis`
+   * (`closeTimeoutMillis` by default) for borrowed connections to come back,
+   * then closes every connection.
    */
-  close(): Promise<void> {
-    this.#closePromise ??= this.#shutDown()
+  close(timeoutMillis = this.config.closeTimeoutMillis): Promise<void> {
+    this.#closePromise ??= this.#shutDown(timeoutMillis)
     return this.#closePromise
   }
 
@@ -271,12 +327,12 @@ export class ConnectionPool {
     this.#lifecycle.dispatch()
   }
 
-  async #shutDown(): Promise<void> {
+  async #shutDown(timeoutMillis: number): Promise<void> {
     this.#closed = true
     this.#housekeeper.stop()
     this.breaker?.stop()
     this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
-    await this.#lifecycle.shutDown()
+    await this.#lifecycle.shutDown(timeoutMillis)
     await this.dialect.end?.()
   }
 
@@ -288,7 +344,7 @@ export class ConnectionPool {
   #breakerTransitioned(transition: BreakerTransition): void {
     const { from, to, reason, lastError } = transition
     const why = lastError ? `; last failure: ${lastError.message}` : ''
-    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`)
+    this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`, { from, to, reason, error: to === 'open' ? lastError : undefined }, 'breaker')
     if (to === 'closed') this.#lifecycle.dispatch()
     this.events.emit('breaker', transition)
   }

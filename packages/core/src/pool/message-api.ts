@@ -52,7 +52,19 @@ export interface ReleaseResult {
   readonly connectionId: string
 }
 
-export type MessageResult = InitializeResult | AcquireResult | ExecuteResult | ReleaseResult | PoolStats
+/** What each operation of `pool.process()` resolves to. */
+export interface MessageResults {
+  readonly initialize: InitializeResult
+  readonly acquire: AcquireResult
+  readonly execute: ExecuteResult
+  readonly release: ReleaseResult
+  readonly stats: PoolStats
+}
+
+export type MessageResult = MessageResults[Operation]
+
+/** The result type of one message: `process({ operation: 'acquire' })` is a `Promise<AcquireResult>`. */
+export type ResultOf<M extends PoolMessage> = MessageResults[M['operation']]
 
 /** What the message API drives: the pool users hold. */
 export interface MessageHost {
@@ -76,7 +88,11 @@ export class MessageApi {
     this.#pool = pool
   }
 
-  async process(message: PoolMessage): Promise<MessageResult> {
+  async process<M extends PoolMessage>(message: M): Promise<ResultOf<M>> {
+    return (await this.#dispatch(message)) as ResultOf<M>
+  }
+
+  async #dispatch(message: PoolMessage): Promise<MessageResult> {
     if (message === null || typeof message !== 'object') throw new OperationError(String(message), 'the message must be an object')
     const operation = (message as { operation?: unknown }).operation
     switch (operation) {

@@ -1,9 +1,9 @@
 import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
+import { checkFetch, readStatement, type Statement } from '../connection/statement-arguments.js'
 import { shapeRows } from '../connection/shape-rows.js'
 import type { QueryResult, StatementKind } from '../dialect.js'
 import { ConnectionNotPinnedError } from '../errors/connection-not-pinned-error.js'
 import { ConnectionReleasedError } from '../errors/connection-released-error.js'
-import { leadingKeywords } from '../sql/leading-keywords.js'
 import { transactionEffect } from '../sql/transaction-effect.js'
 
 /** What a routed connection needs of its pool. */
@@ -15,18 +15,18 @@ export interface RoutedConnectionHost {
   classify(sql: string, hint: StatementKind | undefined): StatementKind
 }
 
-/** Autocommit writes that leave nothing behind on the session, so any primary connection may run them. */
-const STATELESS_WRITES = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'REPLACE'])
-
 /**
  * A connection handle for ORMs that borrow "a connection" per query: until
- * something needs a session, each statement is routed on its own (reads to a
- * replica, stateless writes to the primary), borrowing a connection for that
- * statement only. The first statement that opens a transaction or touches
- * session state (`BEGIN`, `SET`, a temporary table, a lock, an unknown
- * function) pins a primary connection, and every later statement runs there
- * until release. So ORM reads reach replicas, and transactions and sessions
- * stay on one backend.
+ * something may leave state on the session, each read is routed on its own
+ * (to a replica), borrowing a connection for that statement only. The first
+ * statement that is not a read pins a primary connection and runs there, and
+ * every later statement runs there too until release: a transaction
+ * (`BEGIN`), `SET`, a temporary table, a lock, a named prepared statement,
+ * and every write, since a write leaves session state behind (the id that
+ * `LAST_INSERT_ID()`, `lastval()`, `currval()` or `@@identity` read next, a
+ * sequence's value, the rows a later read on the handle expects to see). So
+ * ORM reads reach replicas, and whatever follows a write on the same handle
+ * runs in the session that wrote.
  */
 export class RoutedConnection implements PoolConnection {
   readonly #host: RoutedConnectionHost
@@ -72,19 +72,22 @@ export class RoutedConnection implements PoolConnection {
     return this.#pinning
   }
 
-  query<R = Row>(sql: string, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
-  query<R = Row>(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
-  query(sql: string, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: string, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+  query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
+  query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
+  query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
+  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<R[] | R | undefined | WriteResult> {
+    checkFetch('query', options)
     return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
-  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+  async execute<R = Row>(statement: Statement, values?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
     this.#assertUsable('query')
+    const { sql, params } = readStatement('query', statement, values)
     if (this.#pinned || this.#pinning) return (await this.pin()).execute<R>(sql, params, options)
     // classified once: the router routes by this answer and does not ask again
     const kind = transactionEffect(sql) === 'none' ? this.#host.classify(sql, options?.hint) : undefined
-    if (kind === undefined || needsSession(sql, kind)) return (await this.pin()).execute<R>(sql, params, options)
+    // the answer travels on as a hint, so the tracker of the scope's writes does not classify it again
+    if (kind !== 'read') return (await this.pin()).execute<R>(sql, params, kind === undefined ? options : { ...options, hint: kind })
     return this.#host.execute<R>(sql, params, options, kind)
   }
 
@@ -121,12 +124,4 @@ export class RoutedConnection implements PoolConnection {
   #assertUsable(operation: string): void {
     if (this.#released) throw new ConnectionReleasedError(this.id, operation)
   }
-}
-
-/** Whether a statement of `kind` must run on a pinned session: anything but a read or a stateless autocommit write. */
-function needsSession(sql: string, kind: StatementKind): boolean {
-  if (kind === 'read') return false
-  if (kind === 'unknown') return true
-  const [first, second] = leadingKeywords(sql, 2)
-  return !STATELESS_WRITES.has(first ?? '') || second === 'TEMPORARY' || second === 'TEMP'
 }

@@ -7,11 +7,14 @@ import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
+import type { ReplicaFacts } from '../metrics/pool-health.js'
 import type { Logger } from '../util/logger.js'
 import { currentConsistencyScope, type ConsistencyScope } from './consistency-scope.js'
+import { FunctionSafety } from './function-safety.js'
 import { ReplicaNode } from './replica-node.js'
 import { RoutedConnection } from './routed-connection.js'
 import type { OpenReplica, RoutingNode } from './routing-node.js'
+import { ScopeWriteTracker } from './scope-write-tracker.js'
 
 /** Routing counters, all measured. */
 export interface RoutingStats {
@@ -52,6 +55,7 @@ export class Router {
   readonly #config: ResolvedRoutingConfig
   readonly #clock: Clock
   readonly #log: Logger
+  readonly #functions: FunctionSafety
   #next = 0
   #timer: TimerHandle | undefined
   #running = false
@@ -67,6 +71,10 @@ export class Router {
     this.#config = config
     this.#clock = clock
     this.#log = log
+    const dialect = this.#dialect
+    this.#functions = new FunctionSafety(config, dialect.judgeFunctions ? (calls) => this.#judgeFunctions(calls) : undefined, clock, log)
+    // every statement on a primary lease, whoever borrowed it, can mark the scope it runs in
+    primary.observeStatements(new ScopeWriteTracker({ dialect: this.#dialect, config, clock, log, kindOf: (sql, hint) => this.kindOf(sql, hint) }))
   }
 
   /** Opens each replica's `min` and measures them before the first read is routed (a replica that fails is logged, not fatal), then keeps checking on a timer. */
@@ -75,7 +83,7 @@ export class Router {
     this.#running = true
     await Promise.all(
       this.#replicas.map((replica) =>
-        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`)),
+        replica.pool.ready().catch((error: unknown) => this.#log('warn', `replica ${replica.name} is not reachable yet: ${errorMessage(error)}`, { replica: replica.name, error }, 'routing')),
       ),
     )
     await this.checkReplicas()
@@ -83,10 +91,10 @@ export class Router {
   }
 
   /** Stops the checks and closes every replica's pool. */
-  async close(): Promise<void> {
+  async close(timeoutMillis?: number): Promise<void> {
     this.#running = false
     if (this.#timer) this.#clock.clearTimeout(this.#timer)
-    await Promise.all(this.#replicas.map((replica) => replica.pool.close()))
+    await Promise.all(this.#replicas.map((replica) => replica.pool.close(timeoutMillis)))
   }
 
   async checkReplicas(): Promise<void> {
@@ -101,25 +109,42 @@ export class Router {
     )
   }
 
-  /** Where a statement goes: the caller's hint, else the classifier's word; primary when unsure. */
+  /**
+   * Where a statement goes, from what is known now: the caller's hint, else
+   * the classifier's word with its functions judged; primary when unsure. A
+   * function nobody has judged yet makes it `unknown` this time and is asked
+   * about in the background, for the next statement that calls it.
+   */
   kindOf(sql: string, hint: StatementKind | undefined): StatementKind {
-    return hint ?? this.#dialect.classify?.(sql) ?? 'unknown'
+    if (hint !== undefined) return hint
+    const analysis = this.#dialect.analyze?.(sql)
+    if (analysis === undefined) return this.#dialect.classify?.(sql) ?? 'unknown'
+    const unjudged = this.#functions.unjudged(analysis)
+    if (unjudged.length > 0) void this.#functions.ask(unjudged)
+    return this.#functions.kindNow(analysis)
+  }
+
+  /** Where a statement goes, asking the database first about functions nobody has judged yet. */
+  async classify(sql: string, hint: StatementKind | undefined): Promise<StatementKind> {
+    if (hint !== undefined) return hint
+    const analysis = this.#dialect.analyze?.(sql)
+    if (analysis === undefined) return this.#dialect.classify?.(sql) ?? 'unknown'
+    return this.#functions.kind(analysis)
   }
 
   /** Runs one statement where it belongs; `kind` when the caller already classified it. */
-  async execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, kind = this.kindOf(sql, options?.hint)): Promise<QueryResult<R>> {
+  async execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, given?: StatementKind): Promise<QueryResult<R>> {
+    const kind = given ?? (await this.classify(sql, options?.hint))
     // the classifier's word travels down, so the node does not tokenize the statement again
     const classified = options?.hint === undefined ? kind : undefined
     const scope = currentConsistencyScope()
     if (kind === 'read') return this.#read<R>(sql, params, options, classified, scope)
     this.#writes++
     if (!scope) return this.#primary.execute<R>(sql, params, options, classified)
-    // the write's position is read on the connection that made it
+    // on a lease of its own (never pipelined), so that the scope's tracker sees the write and reads its position there
     const lease = await this.#primary.acquireLease()
     try {
-      const result = await lease.execute<R>(sql, params, options)
-      await this.noteWrite(scope, lease)
-      return result
+      return await lease.execute<R>(sql, params, { ...options, hint: kind })
     } finally {
       if (!lease.released) lease.release()
     }
@@ -142,19 +167,20 @@ export class Router {
     return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
   }
 
-  /** After a transaction committed on `lease`: records the write for the current scope's reads. */
-  async noteCommit(lease: Lease): Promise<void> {
-    const scope = currentConsistencyScope()
-    if (scope) await this.noteWrite(scope, lease)
-  }
-
-  /** Records where a scope's write stands, on the connection that made it (after its commit). */
-  async noteWrite(scope: ConsistencyScope, lease: Lease): Promise<void> {
-    scope.wroteAt = this.#clock.now()
-    scope.writePosition = undefined
-    const dialect = this.#dialect
-    if (this.#config.readYourWrites !== 'position' || !dialect.writePosition || lease.inTransaction()) return
-    scope.writePosition = await lease.entry.run((raw) => dialect.writePosition!(raw))
+  /** Each replica's side of `pool.health()`: the state of the last check, no I/O. */
+  replicaFacts(): ReplicaFacts[] {
+    return this.#replicas.map((replica) => {
+      const counts = replica.pool.connectionCounts()
+      return {
+        name: replica.name,
+        inRotation: replica.inRotation,
+        reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
+        breaker: replica.pool.breaker?.state ?? 'off',
+        lagMillis: replica.lagMillis,
+        totalConnections: counts.total,
+        activeConnections: counts.active,
+      }
+    })
   }
 
   stats(): RoutingStats {
@@ -194,13 +220,24 @@ export class Router {
         if (!(error instanceof CircuitOpenError)) {
           // an open breaker already keeps it out of the rotation
           replica.takeOut(errorMessage(error))
-          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`)
+          this.#log('warn', `replica ${replica.name} failed a read (${replica.reason}); reading from the primary`, { replica: replica.name, reason: replica.reason }, 'routing')
         }
         this.#fallbacks++
       }
     }
     this.#readsToPrimary++
     return this.#primary.execute<R>(sql, params, options, classified)
+  }
+
+  /** The database's word on functions, asked on a primary connection. */
+  async #judgeFunctions(calls: Parameters<NonNullable<Dialect<any>['judgeFunctions']>>[1]): Promise<ReadonlyMap<string, 'safe' | 'unsafe'>> {
+    const dialect = this.#dialect
+    const lease = await this.#primary.acquireLease()
+    try {
+      return await lease.entry.run((raw) => dialect.judgeFunctions!(raw, calls))
+    } finally {
+      if (!lease.released) lease.release()
+    }
   }
 
   /** A replica for a read in `scope`, or undefined for the primary. */
@@ -248,7 +285,7 @@ export class Router {
       () => {
         if (!this.#running) return
         this.checkReplicas()
-          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }))
+          .catch((error: unknown) => this.#log('error', 'replica check failed', { error }, 'routing'))
           .finally(() => {
             if (this.#running) this.#schedule()
           })

@@ -1,4 +1,4 @@
-import type { Lease } from '../connection/lease.js'
+import type { Lease, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -21,11 +21,13 @@ export interface RoutingNode {
   execute<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified?: StatementKind): Promise<QueryResult<R>>
   /** Borrows a connection: the engine's own handle, whose actor runs position queries. */
   acquireLease(workflowId?: string): Promise<Lease>
+  /** Tells `observer` of every statement borrowers run on the node's leases (the primary's: read-your-writes). */
+  observeStatements(observer: StatementObserver): void
   /** Connections lent or held plus acquires waiting (for `least-busy`). */
   load(): number
   connectionCounts(): { readonly total: number; readonly active: number }
   ready(): Promise<void>
-  close(): Promise<void>
+  close(timeoutMillis?: number): Promise<void>
 }
 
 /** Opens the pool of one replica; the router names it and owns it from then on. */

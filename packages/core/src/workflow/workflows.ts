@@ -55,7 +55,7 @@ export class Workflows {
     if (!scope) throw new WorkflowError(`Unknown workflow ${JSON.stringify(workflowId)}`)
     const leaked = [...scope.leases]
     for (const lease of leaked) {
-      this.#host.log('warn', `workflow ${workflowId} (${scope.type}) completed still holding connection ${lease.id}; releasing it`)
+      this.#host.log('warn', `workflow ${workflowId} (${scope.type}) completed still holding connection ${lease.id}; releasing it`, { workflowId, workflowType: scope.type, connectionId: lease.id }, 'workflow')
       lease.release()
     }
     this.#leakedReleased += leaked.length

@@ -43,6 +43,18 @@ for (const target of selectedTargets()) {
       expect(JSON.stringify(stats)).not.toContain(TEST_PASSWORD)
     })
 
+    it("takes pg's object form { text, values } (and mysql2's { sql, values }), values bound", async () => {
+      const pool = open()
+      const sql = `SELECT ${target.p(1)} AS word`
+      // a value that would break the statement if it were spliced into the text
+      const word = "it's; DROP TABLE x"
+      expect(await pool.query({ text: sql, values: [word] }, undefined, { fetch: 'one' })).toEqual({ word })
+      expect(await pool.query({ sql, values: [word] }, undefined, { fetch: 'one' })).toEqual({ word })
+      await pool.withConnection(async (conn) => {
+        expect((await conn.execute({ text: sql, values: [word] })).rows).toEqual([{ word }])
+      })
+    })
+
     it('commits a transaction, and rolls it back when the callback throws', async () => {
       const pool = open()
       const table = `it_tx_${target.name}`

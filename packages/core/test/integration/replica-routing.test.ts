@@ -2,64 +2,14 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Dialect } from '../../src/dialect.js'
-import { mysql } from '../../src/dialects/mysql2/index.js'
-import { postgres } from '../../src/dialects/pg/index.js'
 import { createPool, type Pool } from '../../src/pool.js'
-import { MYSQL_REPLICA_ADMIN_URL, MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_ADMIN_URL, PG_REPLICA_URL, PG_URL } from '../support/databases.js'
+import { adminRun, REPLICA_CLUSTERS } from '../support/replica-clusters.js'
 import { until } from '../support/targets.js'
 
 const run = promisify(execFile)
 const services = fileURLToPath(new URL('../../../../test/services/', import.meta.url))
 
-interface Cluster {
-  readonly name: 'postgres' | 'mysql'
-  primary(): Dialect<any>
-  replica(): Dialect<any>
-  replicaAdmin(): Dialect<any>
-  readonly script: string
-  readonly pauseSql: string
-  readonly resumeSql: string
-  p(n: number): string
-  /** Which server answered: distinguishes primary from replica. */
-  readonly whoAmISql: string
-}
-
-const CLUSTERS: Cluster[] = [
-  {
-    name: 'postgres',
-    primary: () => postgres({ connectionString: PG_URL }),
-    replica: () => postgres({ connectionString: PG_REPLICA_URL }),
-    replicaAdmin: () => postgres({ connectionString: PG_REPLICA_ADMIN_URL }),
-    script: 'pg-replica.sh',
-    pauseSql: 'SELECT pg_wal_replay_pause()',
-    resumeSql: 'SELECT pg_wal_replay_resume()',
-    p: (n) => `$${n}`,
-    whoAmISql: "SELECT CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END AS who",
-  },
-  {
-    name: 'mysql',
-    primary: () => mysql({ connectionString: MYSQL_URL }),
-    replica: () => mysql({ connectionString: MYSQL_REPLICA_URL }),
-    replicaAdmin: () => mysql({ connectionString: MYSQL_REPLICA_ADMIN_URL }),
-    script: 'mariadb-replica.sh',
-    pauseSql: 'STOP SLAVE SQL_THREAD',
-    resumeSql: 'START SLAVE SQL_THREAD',
-    p: () => '?',
-    whoAmISql: "SELECT IF(@@read_only, 'replica', 'primary') AS who",
-  },
-]
-
-async function adminRun(dialect: Dialect<any>, sql: string): Promise<void> {
-  const raw = await dialect.connect()
-  try {
-    await dialect.run(raw, sql, undefined, {})
-  } finally {
-    await dialect.close(raw)
-  }
-}
-
-for (const cluster of CLUSTERS) {
+for (const cluster of REPLICA_CLUSTERS) {
   describe(`read/write routing on a real ${cluster.name} replica`, () => {
     let pool: Pool
     const table = `routing_${cluster.name}`

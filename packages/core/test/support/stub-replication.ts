@@ -37,7 +37,7 @@ export class StubNode extends StubDialect {
   }
 
   classify(sql: string): StatementKind {
-    return classifyStatement(sql, { backslashEscapes: false })
+    return classifyStatement(sql, 'postgres')
   }
 
   override async run(raw: StubConnection, sql: string): Promise<QueryResult> {

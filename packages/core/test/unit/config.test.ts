@@ -15,11 +15,17 @@ describe('configuration', () => {
     [{ healthThreshold: 101 }, 'Sluice: invalid option healthThreshold = 101: must be between 0 and 100'],
     [{ maxPoolSize: 3 }, 'Sluice: invalid option maxPoolSize = 3: unknown option'],
     [{ resetOnRelease: 'always' }, 'Sluice: invalid option resetOnRelease = "always": must be one of rollback, full'],
-    [{ log: ['verbose'] }, 'Sluice: invalid option log = an array: must be false, a function, or a list of debug, info, warn, error'],
+    [{ log: ['verbose'] }, 'Sluice: invalid option log = an array: must be a logger, a function, false, or a list of debug, info, warn, error'],
+    [{ logger: { info() {} } }, 'Sluice: invalid option logger.debug = undefined: must be a function (a logger has debug, info, warn and error)'],
+    [{ logger: console, log: false }, 'Sluice: invalid option log = false: is the old name of logger: pass only logger'],
     // a larger delay would become a 1 ms timer
     [{ routing: { replicaCheckIntervalMillis: 2 ** 31 } }, 'Sluice: invalid option routing.replicaCheckIntervalMillis = 2147483648: must be at most 2147483647 (about 24.8 days)'],
     [{ routing: { strategy: 'random' } }, 'Sluice: invalid option routing.strategy = "random": must be one of round-robin, least-busy'],
     [{ routing: { maxLag: 5 } }, 'Sluice: invalid option routing.maxLag = 5: unknown option'],
+    [{ routing: { safeFunctions: 'my_fn' } }, 'Sluice: invalid option routing.safeFunctions = "my_fn": must be an array of function names ("name" or "schema.name")'],
+    [{ routing: { unsafeFunctions: ['ok', 'f()'] } }, 'Sluice: invalid option routing.unsafeFunctions[1] = "f()": must be a function name: "name" or "schema.name"'],
+    [{ routing: { safeFunctions: ['a.b.c'] } }, 'Sluice: invalid option routing.safeFunctions[0] = "a.b.c": must be a function name: "name" or "schema.name"'],
+    [{ routing: { functionCacheMillis: -1 } }, 'Sluice: invalid option routing.functionCacheMillis = -1: must be >= 0'],
   ])('rejects %j with a message naming the field and value', (options, message) => {
     expect(() => createPool({ dialect, ...(options as object) })).toThrow(message)
   })

@@ -142,27 +142,45 @@ describe('read/write routing', () => {
 })
 
 describe('acquire({ target: "auto" })', () => {
-  it('routes statement by statement until a session is needed, then pins one primary connection', async () => {
+  it('routes reads statement by statement until one may leave session state, then pins one primary connection', async () => {
     const { stubs, pool } = cluster(1)
     await pool.ready()
     const conn = await pool.acquire({ target: 'auto' })
     await conn.query('SELECT a FROM t')
-    await conn.query('INSERT INTO t VALUES (1)')
+    await conn.query('SELECT b FROM t')
     expect(conn.id).toBe('routed')
     expect(pool.stats().currentState.activeConnections).toBe(0)
-    await conn.query('BEGIN')
+    // a write leaves session state (the id LAST_INSERT_ID() / lastval() reads next): it pins the connection it ran on
+    await conn.query('INSERT INTO t VALUES (1)')
     const pinned = conn.id
     expect(pinned).toMatch(/^conn-/)
-    await conn.query('SELECT b FROM t')
-    await conn.query('COMMIT')
+    await conn.query('BEGIN')
     await conn.query('SELECT c FROM t')
+    await conn.query('COMMIT')
+    await conn.query('SELECT d FROM t')
     expect(conn.id).toBe(pinned)
     expect(pool.stats().currentState.activeConnections).toBe(1)
     conn.release()
     expect(pool.stats().currentState.activeConnections).toBe(0)
     expect(() => conn.release()).toThrow('already been released')
-    expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t'])
-    expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT b FROM t', 'SELECT c FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT a FROM t', 'SELECT b FROM t'])
+    expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT c FROM t', 'SELECT d FROM t'])
+    await pool.close()
+  })
+
+  it('pins at BEGIN: a transaction runs on one primary connection', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    const conn = await pool.acquire({ target: 'auto' })
+    await conn.query('BEGIN')
+    const pinned = conn.id
+    expect(pinned).toMatch(/^conn-/)
+    await conn.query('SELECT a FROM t')
+    await conn.query('COMMIT')
+    expect(conn.id).toBe(pinned)
+    conn.release()
+    expect(stubs.replicas[0]!.ran).toEqual([])
+    expect(stubs.primary.ran).toEqual(['SELECT a FROM t'])
     await pool.close()
   })
 
@@ -201,6 +219,107 @@ describe('acquire({ target: "auto" })', () => {
     const conn = await pool.acquire({ target: 'auto' })
     expect(conn.id).toMatch(/^conn-/)
     conn.release()
+    await pool.close()
+  })
+})
+
+describe('read-your-writes on every borrowing path', () => {
+  type Path = (pool: ReturnType<typeof cluster>['pool'], sql: string) => Promise<unknown>
+  const paths: Record<string, Path> = {
+    'pool.query': (pool, sql) => pool.query(sql),
+    'pool.transaction': (pool, sql) => pool.transaction((tx) => tx.query(sql)),
+    "pool.transaction({ target: 'auto' })": (pool, sql) => pool.transaction((tx) => tx.query(sql), { target: 'auto' }),
+    'acquire()': async (pool, sql) => {
+      const conn = await pool.acquire()
+      await conn.query(sql)
+      conn.release()
+    },
+    'acquire() with BEGIN ... COMMIT as SQL': (pool, sql) =>
+      pool.withConnection(async (conn) => {
+        await conn.query('BEGIN')
+        await conn.query(sql)
+        await conn.query('COMMIT')
+      }),
+    "acquire({ target: 'auto' })": (pool, sql) => pool.withConnection((conn) => conn.query(sql), { target: 'auto' }),
+    "acquire({ target: 'auto' }) with BEGIN ... COMMIT as SQL": (pool, sql) =>
+      pool.withConnection(async (conn) => {
+        await conn.query('BEGIN')
+        await conn.query(sql)
+        await conn.query('COMMIT')
+      }, { target: 'auto' }),
+    'pool.pipeline()': async (pool, sql) => {
+      const pipe = pool.pipeline()
+      const added = pipe.add(sql)
+      await pipe.close()
+      await added
+    },
+  }
+
+  for (const [name, write] of Object.entries(paths)) {
+    it(`${name}: the scope reads from the primary until a replica has replayed the write, whose position is read after its commit`, async () => {
+      const { stubs, pool } = cluster(1)
+      await pool.ready()
+      const takenInTransaction: boolean[] = []
+      const writePosition = stubs.primary.writePosition.bind(stubs.primary)
+      stubs.primary.writePosition = async (raw?: unknown) => {
+        takenInTransaction.push((raw as { inTransaction: boolean }).inTransaction)
+        return writePosition()
+      }
+      await pool.scope(async () => {
+        await write(pool, 'UPDATE t SET a = 1')
+        await pool.query('SELECT after_write FROM t')
+        stubs.catchUp()
+        await pool.query('SELECT caught_up FROM t')
+      })
+      await write(pool, 'UPDATE t SET a = 2')
+      await pool.query('SELECT unscoped FROM t')
+      expect(takenInTransaction).toEqual([false])
+      expect(stubs.primary.ran).toEqual(['UPDATE t SET a = 1', 'SELECT after_write FROM t', 'UPDATE t SET a = 2'])
+      // outside any scope reads go to the replica even though it has not replayed the last write
+      expect(stubs.replicas[0]!.ran).toEqual(['SELECT caught_up FROM t', 'SELECT unscoped FROM t'])
+      await pool.close()
+    })
+  }
+
+  it('a workflow is a scope: its reads follow its writes on a borrowed connection', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    await pool.runWorkflow('checkout', async () => {
+      await pool.withConnection((conn) => conn.query('INSERT INTO t VALUES (1)'))
+      await pool.query('SELECT after_write FROM t')
+    })
+    expect(stubs.primary.ran).toEqual(['INSERT INTO t VALUES (1)', 'SELECT after_write FROM t'])
+    await pool.close()
+  })
+
+  it('a transaction that only read leaves the scope reading from replicas', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    await pool.scope(async () => {
+      await pool.transaction((tx) => tx.query('SELECT in_tx FROM t'))
+      await pool.withConnection((conn) => conn.query('SELECT borrowed FROM t'))
+      await pool.query('SELECT after FROM t')
+    })
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT after FROM t'])
+    await pool.close()
+  })
+
+  it('a write whose transaction is still open keeps the scope on the primary, and its commit records the position', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    await pool.scope(async () => {
+      const conn = await pool.acquire()
+      await conn.query('BEGIN')
+      await conn.query('UPDATE t SET a = 1')
+      await pool.query('SELECT mid_transaction FROM t')
+      await conn.query('COMMIT')
+      conn.release()
+      await pool.query('SELECT after_commit FROM t')
+      stubs.catchUp()
+      await pool.query('SELECT caught_up FROM t')
+    })
+    expect(stubs.primary.ran).toEqual(['UPDATE t SET a = 1', 'SELECT mid_transaction FROM t', 'SELECT after_commit FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT caught_up FROM t'])
     await pool.close()
   })
 })

@@ -40,7 +40,7 @@ import { realpathSync } from 'node:fs'
 import { resolve as resolvePath } from 'node:path'
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
-import { classifyStatement } from '../../sql/classify-statement.js'
+import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
 import { leadingKeywords } from '../../sql/leading-keywords.js'
 import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
@@ -148,8 +148,12 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
 
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
   classify(sql: string): StatementKind {
-    // SQLite strings know no backslash escapes
-    return classifyStatement(sql, { backslashEscapes: false })
+    return classifyStatement(sql, 'sqlite')
+  }
+
+  /** The statement's kind from its text and the functions it calls. */
+  analyze(sql: string): StatementAnalysis {
+    return analyzeStatement(sql, 'sqlite')
   }
 
   isFatal(error: unknown): boolean {

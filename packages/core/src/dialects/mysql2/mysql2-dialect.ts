@@ -1,6 +1,6 @@
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
-import { classifyStatement } from '../../sql/classify-statement.js'
+import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
 import { systemClock } from '../../util/clock.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { resolveMysqlConfig, type MysqlDialectConfig, type ResolvedMysqlConfig } from './mysql2-dialect-config.js'
@@ -171,8 +171,13 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
 
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
   classify(sql: string): StatementKind {
-    // MySQL's default sql_mode lets a backslash escape the next character in a string
-    return classifyStatement(sql, { backslashEscapes: true })
+    return classifyStatement(sql, 'mysql')
+  }
+
+  /** The statement's kind from its text and the functions it calls (stored functions go to the primary unless allowed). */
+  analyze(sql: string): StatementAnalysis {
+    // read by MySQL's rules, and also as a server with NO_BACKSLASH_ESCAPES would: both must agree
+    return analyzeStatement(sql, 'mysql')
   }
 
   isFatal(error: unknown): boolean {

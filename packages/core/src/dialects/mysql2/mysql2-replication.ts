@@ -3,8 +3,13 @@
  * GTID position (`0-1-42`, or several domains `0-1-42,1-2-7`).
  */
 
-/** The GTID of this session's last commit, else the primary's binlog position. */
-export const WRITE_POSITION_SQL = "SELECT IF(@@last_gtid = '', @@gtid_binlog_pos, @@last_gtid) AS gtid"
+/**
+ * The primary's binlog position after this session's commit: the last GTID
+ * of every replication domain. Not `@@last_gtid`, which names one domain
+ * only: a scope that wrote in two domains (or whose earlier write's position
+ * was not known) must wait for both.
+ */
+export const WRITE_POSITION_SQL = 'SELECT @@gtid_binlog_pos AS gtid'
 
 /** What a replica has applied. */
 export const REPLAY_POSITION_SQL = 'SELECT @@gtid_slave_pos AS gtid'

@@ -1,7 +1,8 @@
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { ConfigError } from '../../errors/config-error.js'
-import { classifyStatement } from '../../sql/classify-statement.js'
+import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
+import type { FunctionCall } from '../../sql/function-call.js'
 import { systemClock, type TimerHandle } from '../../util/clock.js'
 import { describeParts, describeUrl } from '../../util/describe-url.js'
 import { loadDriver } from '../../util/load-driver.js'
@@ -11,6 +12,7 @@ import { sendPgCancel } from './pg-cancel.js'
 import { resolvePostgresConfig, type PostgresDialectConfig, type ResolvedPostgresConfig } from './pg-dialect-config.js'
 import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from './pg-driver-types.js'
 import { classifyPgConnectError, isFatalPgError } from './pg-fatal-error.js'
+import { functionSafetyQuery, judgeFromCatalogue, type CatalogueRow } from './pg-function-safety.js'
 import { pgRunPipelined } from './pg-pipelined-statement.js'
 import { query, transactionStatus } from './pg-query.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
@@ -133,7 +135,18 @@ export class PgDialect implements Dialect<PgClient> {
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
   classify(sql: string): StatementKind {
     // standard_conforming_strings (on by default since 9.1): a backslash is an ordinary character
-    return classifyStatement(sql, { backslashEscapes: false })
+    return classifyStatement(sql, 'postgres')
+  }
+
+  /** The statement's kind from its text and the functions it calls (judged by `judgeFunctions`). */
+  analyze(sql: string): StatementAnalysis {
+    return analyzeStatement(sql, 'postgres')
+  }
+
+  /** Which of `calls` may run on a replica, by their volatility in `pg_proc` (see `pg-function-safety.ts`). */
+  async judgeFunctions(raw: PgClient, calls: readonly FunctionCall[]): Promise<ReadonlyMap<string, 'safe' | 'unsafe'>> {
+    const output = await query(raw, functionSafetyQuery(calls))
+    return judgeFromCatalogue(calls, ((Array.isArray(output) ? output[0] : output)?.rows ?? []) as CatalogueRow[])
   }
 
   isFatal(error: unknown): boolean {

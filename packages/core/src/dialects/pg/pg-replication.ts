@@ -3,8 +3,16 @@
  * a WAL LSN (`16/B374D848`) written on the primary, replayed on a standby.
  */
 
-/** The primary's current WAL position (after this session's commit). Undefined on a standby. */
-export const WRITE_POSITION_SQL = 'SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END AS lsn'
+/**
+ * Where the primary's WAL stands after this session's commit. Undefined on a
+ * standby. The insert position, not `pg_current_wal_lsn()` (the write
+ * position): with `synchronous_commit = off` a commit returns before its
+ * record is written, so the write position can be behind the commit and a
+ * standby that replayed up to it would be judged caught up too early. The
+ * insert position is at or past the end of every record inserted so far,
+ * the commit's included.
+ */
+export const WRITE_POSITION_SQL = 'SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_insert_lsn()::text END AS lsn'
 
 /** How far a standby has replayed. Undefined on a primary. */
 export const REPLAY_POSITION_SQL = 'SELECT pg_last_wal_replay_lsn()::text AS lsn'

@@ -1,0 +1,2 @@
+/** What a statement may do, as far as a classifier can tell from its text. */
+export type StatementKind = 'read' | 'write' | 'unknown'
