@@ -1,4 +1,5 @@
 import type { Scenario } from '../harness/scenario.js'
+import { adaptiveScenario } from './adaptive.js'
 import { contention } from './contention.js'
 import { mysqlSelect } from './mysql-select.js'
 import { ormScenario } from './orm.js'
@@ -23,5 +24,6 @@ export const SCENARIOS: readonly Scenario[] = [
   sqliteScenario,
   contention,
   soakScenario,
+  adaptiveScenario,
   ormScenario,
 ]

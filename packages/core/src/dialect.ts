@@ -187,7 +187,9 @@ export interface Dialect<Raw = unknown> {
   /**
    * Asks the database which of `calls` may run on a replica (PostgreSQL:
    * their volatility in `pg_proc`, resolved through the search path), keyed
-   * by `functionKey(call)`. A call missing from the answer stays unknown (primary).
+   * by `functionKey(call)`. A call missing from the answer is taken as
+   * unsafe (primary), except an unqualified built-in the classifier knows,
+   * which is asked about only for shadows and keeps its verdict.
    */
   judgeFunctions?(raw: Raw, calls: readonly FunctionCall[]): Promise<ReadonlyMap<string, Exclude<FunctionVerdict, undefined>>>
   /** Statement-cache figures of one connection, when the dialect caches prepared statements. */
@@ -235,4 +237,19 @@ export interface Dialect<Raw = unknown> {
    * idle connection does not, a lent one does). Must not throw.
    */
   keepProcessAlive?(raw: Raw, keep: boolean): void
+  /**
+   * How many connections the server allows and how many are open on it
+   * (everyone's), read on `raw`: the ceiling of adaptive sizing.
+   */
+  serverRoom?(raw: Raw): Promise<ServerRoom>
+}
+
+/** What a database server has room for, as `Dialect.serverRoom()` reads it. */
+export interface ServerRoom {
+  /** The server's connection limit (`max_connections`). */
+  readonly maxConnections: number
+  /** Of those, kept for superusers (PostgreSQL `superuser_reserved_connections` + `reserved_connections`; 0 on MySQL, whose SUPER connection is beyond the limit). */
+  readonly reservedForSuperuser: number
+  /** Client connections open on the server right now, this pool's included. */
+  readonly inUse: number
 }

@@ -34,6 +34,10 @@ export const DEFAULTS = {
   housekeepingIntervalMillis: 1_000,
   /** How long `close()` waits for borrowed connections before closing them anyway. */
   closeTimeoutMillis: 30_000,
+  /** Sizing stays as configured unless the user asks for `'adaptive'`. */
+  sizing: 'fixed',
+  /** Server connections adaptive sizing leaves to everyone else. */
+  reservedConnections: 3,
   /** Without a `logger`, warnings and errors go to the console. */
   logLevels: ['warn', 'error'],
 } as const
@@ -113,3 +117,49 @@ export const PIPELINE_DEFAULTS = {
 export const STREAM_CHUNK_SIZE = 100
 /** Rows `query(..., { fetch: 'many' })` returns when the caller sets no `size`. */
 export const FETCH_MANY_SIZE = 100
+
+/** Defaults of `createPool({ patterns })`. */
+export const PATTERNS_DEFAULTS = Object.freeze({
+  /** Fingerprints the pattern tracker keeps (the most frequent). */
+  capacity: 1_000,
+  /** Tables with a `table` label of their own in the query metrics (the first seen); the rest are `other`. */
+  tableLabels: 20,
+})
+
+/**
+ * Statement texts whose shape (fingerprint, operation, tables) is kept so
+ * that a repeated statement is not tokenized again; the oldest go first.
+ */
+export const STATEMENT_SHAPE_CACHE_SIZE = 2_000
+/** A statement text longer than this is described every time rather than kept as a cache key. */
+export const STATEMENT_SHAPE_MAX_CACHED_LENGTH = 8_192
+
+/** Tuning of `sizing: 'adaptive'` (docs/learning.md). */
+export const ADAPTIVE_SIZING = {
+  /** Headroom over the recent mean demand, in its square roots (1: about the 84th percentile of demand). */
+  z: 1,
+  /** A shrink is considered only when demand plus headroom is 20% (and at least 2 connections) below the target... */
+  shrinkBand: 0.2,
+  /** ...and has stayed there this long. */
+  shrinkAfterMillis: 5_000,
+  /** The least time between a change and the next shrink. */
+  cooldownMillis: 15_000,
+  /** The least time between two growths (waiters never wait for one: the pool opens for them up to the ceiling at once). */
+  growCooldownMillis: 10_000,
+  /** The target stays at or above the highest demand of this window (bursts seconds apart keep it up rather than make it flap). */
+  peakWindowMillis: 20_000,
+  /** An idle connection beyond the target is retired after this long idle. */
+  idleMillis: 10_000,
+  /** How often the server's room is read. */
+  serverRoomIntervalMillis: 30_000,
+  /** How long before a forecast rise the pool opens for it. */
+  preWarmLeadMillis: 120_000,
+} as const
+
+/** Defaults of `createPool({ learning })`. */
+export const LEARNING_DEFAULTS = {
+  /** How often what was learned is written to the store (and at close). */
+  saveIntervalMillis: 300_000,
+  /** The forecast's headroom z-score: the 95th percentile of demand. */
+  forecastZ: 1.645,
+} as const

@@ -4,7 +4,9 @@ import { systemClock, type Clock } from '../util/clock.js'
 import { LOG_LEVELS, type LogConfig, type LogLevel } from '../util/logger.js'
 import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig } from './breaker-config.js'
 import { DEFAULTS } from './defaults.js'
+import { resolveLearningConfig, SIZING_MODES, type LearningOptions, type ResolvedLearningConfig, type SizingMode } from './learning-config.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
+import { resolvePatternsConfig, type PatternsOptions, type ResolvedPatternsConfig } from './patterns-config.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from './routing-config.js'
 import { checkKnownKeys, finiteNumber, integer, millis, oneOf } from './validators.js'
 
@@ -101,6 +103,20 @@ export interface PoolOptions {
    */
   allowExitOnIdle?: boolean
   /**
+   * `'adaptive'`: the pool keeps a learned target of connections open between
+   * `min` and `max` (growing at once when callers wait, shrinking slowly,
+   * opening ahead of a forecast peak), never beyond the server's room minus
+   * `reservedConnections` (docs/learning.md). Defaults to `'fixed'`.
+   */
+  sizing?: SizingMode
+  /** With adaptive sizing: server connections left to everyone else. Defaults to 3. */
+  reservedConnections?: number
+  /**
+   * The workload forecast (`pool.forecast()`): on by default; `false` turns it
+   * off, `{ store }` keeps what it learned across restarts.
+   */
+  learning?: boolean | LearningOptions
+  /**
    * Where the pool logs: a logger object (pino, bunyan: `info(details,
    * message)`; `console`: `info(message, details)`), a function `(level,
    * message, details)`, a list of levels printed to the console, or `false`.
@@ -109,6 +125,12 @@ export interface PoolOptions {
    * Defaults to `['warn', 'error']` on the console.
    */
   logger?: LogConfig
+  /**
+   * The pattern tracker and the query metrics: how many statement
+   * fingerprints `pool.patterns.frequent()` keeps, how many tables get a
+   * label of their own. Defaults to `PATTERNS_DEFAULTS`.
+   */
+  patterns?: PatternsOptions
   /** @deprecated the old name of `logger`, still accepted. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -145,7 +167,12 @@ export interface ResolvedPoolConfig {
   /** Undefined when the breaker is off. */
   readonly breaker: ResolvedBreakerConfig | undefined
   readonly allowExitOnIdle: boolean
+  readonly sizing: SizingMode
+  readonly reservedConnections: number
+  /** Undefined when learning is off. */
+  readonly learning: ResolvedLearningConfig | undefined
   readonly logger: LogConfig
+  readonly patterns: ResolvedPatternsConfig
   readonly clock: Clock
 }
 
@@ -155,7 +182,8 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthThreshold', 'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis',
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
-  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'logger', 'log', 'clock',
+  'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'sizing',
+  'reservedConnections', 'learning', 'logger', 'patterns', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -202,6 +230,10 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     throw new ConfigError('createRetryMaxMillis', createRetryMaxMillis, `must be at least createRetryInitialMillis (${createRetryInitialMillis})`)
   }
 
+  const sizing = oneOf('sizing', options.sizing ?? DEFAULTS.sizing, SIZING_MODES)
+  const learning = resolveLearningConfig(options.learning)
+  if (sizing === 'adaptive' && learning === undefined) throw new ConfigError('learning', false, "must not be false with sizing 'adaptive': adaptive sizing learns")
+
   // an in-memory database dies with its connection: recycling it by age or idleness would lose the data
   const keepConnection = dialect.dataLivesInConnection === true
   if (keepConnection && ((options.maxLifetimeMillis ?? 0) > 0 || (options.maxIdleMillis ?? 0) > 0)) {
@@ -235,7 +267,11 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     onConnect: checkOnConnect(options.onConnect),
     breaker: resolveBreakerConfig(options.breaker),
     allowExitOnIdle,
+    sizing,
+    reservedConnections: integer('reservedConnections', options.reservedConnections ?? DEFAULTS.reservedConnections, 0),
+    learning,
     logger: checkLogger(options),
+    patterns: resolvePatternsConfig(options.patterns),
     clock: options.clock ?? systemClock,
   })
 }

@@ -16,15 +16,22 @@ export interface HousekeepingTarget {
   retire(entry: PoolEntry, reason: RetireReason): void
   checkHealth(entry: PoolEntry): void
   reportLeak(lease: EntryLease, heldMillis: number): void
-  /** Opens connections up to `min` and for waiting acquires. */
+  /** Connections kept open however long they idle: `min`, or the adaptive target. */
+  floor(): number
+  /** Idle time after which a connection beyond the floor is closed; 0 never. */
+  idleMillis(): number
+  /** Learning's sample and sizing decision, before the refill. */
+  adapt(): void
+  /** Opens connections up to the floor and for waiting acquires. */
   replenish(): void
   log(level: 'error', message: string, details?: Record<string, unknown>, topic?: 'housekeeping'): void
 }
 
 /**
  * One timer for all background work (HikariCP's HouseKeeper). Each tick:
- * retire idle connections past their lifetime, below the health threshold or
- * idle too long beyond `min`; health-check idle connections that are due;
+ * learning's sample and sizing decision; retire idle connections past their
+ * lifetime, below the health threshold or idle too long beyond the floor
+ * (`min`, or the adaptive target); health-check idle connections that are due;
  * report leaks; refill to `min`. It only ever touches idle connections: a
  * borrowed one is left alone until it comes back.
  */
@@ -55,11 +62,13 @@ export class Housekeeper {
     try {
       const { config } = target
       const now = config.clock.now()
+      target.adapt()
+      const idleMillis = target.idleMillis()
       for (const entry of [...target.idleConnections()]) {
         if (entry.state !== 'idle') continue
         if (now >= entry.expiresAt) target.retire(entry, 'lifetime')
         else if (entry.health < config.healthThreshold) target.retire(entry, 'health')
-        else if (config.maxIdleMillis > 0 && now - entry.idleSince >= config.maxIdleMillis && target.totalConnections() > config.min) {
+        else if (idleMillis > 0 && now - entry.idleSince >= idleMillis && target.totalConnections() > target.floor()) {
           target.retire(entry, 'idle')
         } else if (config.healthCheckIntervalMillis > 0 && now - entry.verifiedAt >= config.healthCheckIntervalMillis) {
           target.checkHealth(entry)

@@ -1,3 +1,4 @@
+import type { SizingStats } from '../learning/sizing-stats.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 
 /**
@@ -65,6 +66,8 @@ export interface PoolStats {
   }
   /** The primary's circuit breaker (each replica's is in `routingStats()`); undefined when `breaker: false`. */
   readonly breaker: BreakerStats | undefined
+  /** The target, ceiling and changes of the pool's size (the primary's); undefined when `learning: false`. */
+  readonly sizing: SizingStats | undefined
   readonly workflows: {
     readonly active: number
     readonly completed: number

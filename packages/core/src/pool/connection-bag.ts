@@ -44,6 +44,8 @@ export class ConnectionBag {
   /** The queue's one acquire-timeout timer, and the deadline it is armed for. */
   #waitTimer: TimerHandle | undefined
   #waitTimerAt = Number.POSITIVE_INFINITY
+  /** The highest load since `takePeakLoad()`, tracked where callers queue (only waiting can push the load past the open connections). */
+  #peakLoad = 0
 
   constructor(host: BagHost) {
     this.#host = host
@@ -127,7 +129,17 @@ export class ConnectionBag {
     // a timer left armed while nobody waited keeps the process alive again now that someone does
     if (this.#waiters.size === 0 && this.#waitTimer !== undefined) this.#waitTimer.ref?.()
     this.#waiters.push(resolve, reject, startedAt, scope, stack)
+    const load = this.load()
+    if (load > this.#peakLoad) this.#peakLoad = load
     this.#armWaitTimer(startedAt)
+  }
+
+  /** The most the load reached since the last call (at least the load now), for adaptive sizing. */
+  takePeakLoad(): number {
+    const load = this.load()
+    const peak = Math.max(this.#peakLoad, load)
+    this.#peakLoad = load
+    return peak
   }
 
   /** Matches waiters with idle connections. */
@@ -195,12 +207,12 @@ export class ConnectionBag {
     const host = this.#host
     entry.state = 'in-use'
     host.keepProcessAlive?.(entry.raw, true)
-    // leak detection needs the real time; otherwise the connection's return time stands in for it
-    const acquiredAt = now ?? (stack === undefined ? entry.idleSince : host.clock.now())
+    // the usage-time histogram and leak detection need when it was lent
+    const acquiredAt = now ?? host.clock.now()
     const lease = new Lease(host.leaseHost, entry, acquiredAt, scope, stack)
     entry.lease = lease
     scope?.attach(lease)
-    host.counters.acquireWait.record(waitedMillis)
+    host.counters.recordAcquire(waitedMillis)
     if (host.events.has('acquire')) host.events.emit('acquire', entry.id)
     return lease
   }

@@ -3,7 +3,7 @@ import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import { adjustHealth, HEALTH } from '../connection/health-score.js'
 import type { Lease } from '../connection/lease.js'
 import { PoolEntry } from '../connection/pool-entry.js'
-import type { Dialect } from '../dialect.js'
+import type { Dialect, ServerRoom } from '../dialect.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
 import { PermanentConnectError } from '../errors/permanent-connect-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
@@ -30,6 +30,12 @@ export interface LifecycleHost {
   readonly breaker: CircuitBreaker | undefined
   started(): boolean
   closed(): boolean
+  /** Connections kept open: `min`, or the adaptive target. */
+  floor(): number
+  /** The most connections that may be open: `max`, or less when the server has less room. */
+  ceiling(): number
+  /** Work a new connection does before it is first lent (adaptive sizing reads the server's room on it); undefined for none. Never rejects. */
+  afterConnect?(raw: unknown): Promise<void> | undefined
 }
 
 /**
@@ -52,6 +58,8 @@ export class ConnectionLifecycle {
   #retryAt = 0
   #retryTimer: TimerHandle | undefined
   #drained: (() => void) | undefined
+  /** Set while a reading of the server's room waits for a connection to come back. */
+  #roomOnReturn: ((entry: PoolEntry) => void) | undefined
 
   constructor(host: LifecycleHost) {
     this.#host = host
@@ -76,14 +84,14 @@ export class ConnectionLifecycle {
 
   /** Opens connections for waiters and up to `min`, respecting `max` and the back-off after failures. */
   replenish(): void {
-    const { bag, config, clock } = this.#host
+    const { bag, clock } = this.#host
     if (this.#host.closed() || !this.#host.started()) return
     // an open breaker spares the node: only its probe connects
     if (this.#host.breaker?.state === 'open') return
     const open = bag.total + this.#creating.size
     const forWaiters = bag.waiting - this.#creating.size
-    const forMin = config.min - open
-    let wanted = Math.min(Math.max(forWaiters, forMin), config.max - open)
+    const forFloor = this.#host.floor() - open
+    let wanted = Math.min(Math.max(forWaiters, forFloor), this.#host.ceiling() - open)
     if (wanted <= 0) return
     const now = clock.now()
     // after a permanent error a new acquire still tries once at once; refilling `min` waits the long back-off
@@ -107,9 +115,9 @@ export class ConnectionLifecycle {
 
   /** Opens up to `need` connections beyond those idle or opening (within `max`); resolves with how many it opened. */
   async preWarm(need: number): Promise<number> {
-    const { bag, config } = this.#host
+    const { bag } = this.#host
     const free = bag.idle + this.#creating.size
-    const room = config.max - bag.total - this.#creating.size
+    const room = this.#host.ceiling() - bag.total - this.#creating.size
     const count = Math.max(0, Math.min(need - free, room))
     if (count === 0) return 0
     const opening: Promise<void>[] = []
@@ -136,16 +144,23 @@ export class ConnectionLifecycle {
 
   /** A borrower gave its lease back: closed if it must be, reset if it needs it, else idle again. */
   giveBack(lease: Lease, destroy: Error | undefined): void {
-    const { bag, events, clock, config } = this.#host
+    const { bag, events, clock, config, counters } = this.#host
+    const now = clock.now()
+    counters.usageSeconds.observe((now - lease.acquiredAt) / 1000)
     const entry = bag.takeBack(lease)
     if (events.has('release')) events.emit('release', entry.id)
     if (destroy) return this.retire(entry, 'destroyed')
     if (entry.brokenBy) return this.retire(entry, 'broken')
     if (this.#host.closed()) return this.retire(entry, 'pool-closed')
-    const now = clock.now()
     if (now >= entry.expiresAt) return this.retire(entry, 'lifetime')
     if (entry.busy || config.resetOnRelease === 'full' || this.inTransaction(entry)) return void this.#resetThenReturn(entry)
     entry.verifiedAt = now
+    const readRoom = this.#roomOnReturn
+    if (readRoom) {
+      // stays reserved while it reads the room, then goes idle (or to a waiter)
+      this.#roomOnReturn = undefined
+      return readRoom(entry)
+    }
     bag.makeIdle(entry, now)
   }
 
@@ -205,6 +220,43 @@ export class ConnectionLifecycle {
     return answered
   }
 
+  /**
+   * Reads the server's room on the most recently used idle connection, or,
+   * when none is idle, on the next one given back, reserved meanwhile like a
+   * health check; undefined when the dialect cannot tell.
+   */
+  readServerRoom(): Promise<ServerRoom | undefined> {
+    const { bag } = this.#host
+    if (this.#dialect.serverRoom === undefined) return Promise.resolve(undefined)
+    const entry = bag.idleEntries().at(-1)
+    if (entry !== undefined && bag.reserve(entry)) return this.#readRoomOn(entry)
+    return new Promise((resolve, reject) => (this.#roomOnReturn = (next) => this.#readRoomOn(next).then(resolve, reject)))
+  }
+
+  async #readRoomOn(entry: PoolEntry): Promise<ServerRoom> {
+    const { bag, config, clock } = this.#host
+    const limit = config.healthCheckTimeoutMillis
+    try {
+      return await withTimeout(
+        entry.run((raw) => this.#dialect.serverRoom!(raw)),
+        limit,
+        clock,
+        'background',
+        () => new HealthCheckTimeoutError(entry.id, limit),
+      )
+    } catch (error) {
+      // a read that timed out may still be running: the connection goes
+      if (error instanceof HealthCheckTimeoutError || this.#dialect.isFatal(error)) entry.markBroken(asError(error))
+      throw error
+    } finally {
+      if (entry.state === 'reserved') {
+        if (this.#host.closed()) this.retire(entry, 'pool-closed')
+        else if (entry.brokenBy) this.retire(entry, 'broken')
+        else bag.makeIdle(entry, clock.now())
+      }
+    }
+  }
+
   /** A connection failed outside any statement (server restart, killed backend). */
   lost(entry: PoolEntry, error: Error): void {
     if (entry.state === 'closing' || entry.state === 'closed') return
@@ -221,6 +273,7 @@ export class ConnectionLifecycle {
     if (!bag.remove(entry)) return
     this.#keepStatementTotals(entry)
     if (reason !== 'pool-closed') counters.recycled++
+    counters.countClosed(reason)
     log('debug', `closing connection ${entry.id} (${reason})`, { connectionId: entry.id, reason, ageMs: Math.round(this.#host.clock.now() - entry.createdAt) }, 'connection')
     if (events.has('remove')) events.emit('remove', entry.id, reason)
     this.#track(
@@ -273,6 +326,13 @@ export class ConnectionLifecycle {
         return this.#setUp(raw)
       })
     }
+    const afterConnect = this.#host.afterConnect
+    if (afterConnect) {
+      connecting = connecting.then(async (raw) => {
+        await afterConnect(raw)
+        return raw
+      })
+    }
     const done = connecting.then(
       (raw) => this.#opened(raw, startedAt),
       (error: unknown) => this.#openFailed(error, !connected),
@@ -293,6 +353,7 @@ export class ConnectionLifecycle {
     this.#lastCreateError = undefined
     this.#permanent = undefined
     const now = clock.now()
+    counters.creationSeconds.observe((now - startedAt) / 1000)
     this.#host.breaker?.recordSuccess(now)
     if (this.#host.closed()) {
       this.#track(this.#dialect.close(raw))
@@ -331,11 +392,11 @@ export class ConnectionLifecycle {
   #openFailed(error: unknown, connecting: boolean): void {
     const { config, clock, counters, log, events } = this.#host
     const err = asError(error)
-    counters.failedCreates++
     this.#lastCreateError = err
     const now = clock.now()
     if (connecting || this.#dialect.isFatal(error)) this.#host.breaker?.recordFailure(err, now)
     const reason = connecting ? (this.#dialect.classifyConnectError?.(error) ?? 'transient') : 'transient'
+    counters.countFailedCreate(connecting ? reason : 'setup')
     if (reason !== 'transient') return this.#failedPermanently(new PermanentConnectError(config.name, this.#dialect.description, reason, err), now)
     if (this.#permanent !== undefined) {
       // the cause changed (the server now refuses, say): back to the ordinary back-off

@@ -1,15 +1,18 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
-import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import type { Dialect, QueryResult, ServerRoom, StatementKind } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
-import type { PrimaryFacts } from '../metrics/pool-health.js'
+import type { PingOutcome, PrimaryFacts } from '../metrics/pool-health.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
+import { WorkloadLearning } from '../learning/workload-learning.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
 import { withTimeout } from '../util/with-timeout.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
+import type { StatementCatalog } from '../metrics/statement-catalog.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -23,6 +26,14 @@ import type { PoolEvents } from './pool-events.js'
 
 /** What `stats()` of one pool reports; the facade adds the workflows. */
 export type ConnectionPoolStats = Omit<PoolStats, 'workflows'>
+
+/** What a node shares with the pool it belongs to. */
+export interface NodeShared {
+  /** The tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
+  readonly workflows: WorkflowTracker | undefined
+  /** The pool-wide statement shapes and pattern tracker, fed by every node. */
+  readonly statements: StatementCatalog | undefined
+}
 
 /**
  * The connections of one database node (HikariCP's HikariPool): the primary,
@@ -39,7 +50,7 @@ export class ConnectionPool {
   readonly dialect: Dialect<any>
   readonly clock: Clock
   readonly log: Logger
-  readonly counters = new PoolCounters()
+  readonly counters: PoolCounters
   readonly events: TypedEmitter<PoolEvents>
   /** What explicit and implicit pipelines reach of this pool. */
   readonly pipelineHost: ImplicitPipelinerHost
@@ -51,6 +62,8 @@ export class ConnectionPool {
   readonly #lifecycle: ConnectionLifecycle
   readonly #housekeeper: Housekeeper
   readonly #workflows: WorkflowTracker | undefined
+  /** The workload forecast and adaptive sizing (the primary's, when learning is on). */
+  readonly learning: WorkloadLearning | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
   /** Sees every statement run on this pool's leases (the router's read-your-writes); set by `observeStatements()`. */
@@ -59,14 +72,18 @@ export class ConnectionPool {
   #closed = false
   #closePromise: Promise<void> | undefined
 
-  /** `workflows`: the tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
-  constructor(config: ResolvedPoolConfig, log: Logger, workflows: WorkflowTracker | undefined) {
+  /**
+   * `shared.workflows`: the tracker that attributes acquires to workflow scopes
+   * (the primary's); none for a replica, which also learns nothing (its size is fixed).
+   */
+  constructor(config: ResolvedPoolConfig, log: Logger, shared: NodeShared) {
     this.config = config
     this.name = config.name
     this.dialect = config.dialect
     this.clock = config.clock
     this.log = log
-    this.#workflows = workflows
+    this.#workflows = shared.workflows
+    this.counters = new PoolCounters(shared.statements)
     this.events = new TypedEmitter((event, error) => log('error', `a '${event}' listener threw`, { error }))
     this.breaker =
       config.breaker &&
@@ -105,6 +122,25 @@ export class ConnectionPool {
       timeoutError: (waited) => new PoolTimeoutError(config.name, waited, this.#bag.snapshot(config.max), this.#lifecycle.lastCreateError, config.dialect.description),
       keepProcessAlive: config.allowExitOnIdle ? keepProcessAliveOf(config.dialect) : undefined,
     })
+    this.learning =
+      shared.workflows === undefined || config.learning === undefined
+        ? undefined
+        : new WorkloadLearning({
+            config,
+            log,
+            arrivals: () => this.counters.acquireWait.count + this.counters.acquireTimeouts,
+            demand: () => this.#bag.load(),
+            takePeakDemand: () => this.#bag.takePeakLoad(),
+            open: () => this.#bag.total + this.#lifecycle.creating,
+            readServerRoom: () => this.#lifecycle.readServerRoom(),
+            resized: (change) => {
+              log('info', `adaptive size ${change.from} -> ${change.to} (${change.reason})`)
+              this.events.emit('resize', change)
+              // a larger target opens now; a smaller one waits for idle connections to age out
+              if (change.to > change.from) this.#lifecycle.dispatch()
+            },
+          })
+    const learning = this.learning
     this.#lifecycle = new ConnectionLifecycle({
       config,
       clock: config.clock,
@@ -115,6 +151,9 @@ export class ConnectionPool {
       breaker: this.breaker,
       started: () => this.#started,
       closed: () => this.#closed,
+      floor: learning ? () => learning.floor() : () => config.min,
+      ceiling: learning ? () => learning.ceiling() : () => config.max,
+      afterConnect: learning && config.dialect.serverRoom ? (raw) => (learning.roomDue ? learning.readServerRoom(() => this.#roomOn(raw)) : undefined) : undefined,
     })
     this.#housekeeper = new Housekeeper({
       config,
@@ -126,6 +165,9 @@ export class ConnectionPool {
       reportLeak: (lease, held) => {
         log('warn', `connection ${lease.id} has been held for ${Math.round(held)}ms; possible leak. Acquired at:\n${lease.acquireStack ?? '(no stack)'}`, { connectionId: lease.id, heldMs: Math.round(held) }, 'housekeeping')
       },
+      floor: learning ? () => learning.floor() : () => config.min,
+      idleMillis: learning ? () => learning.idleMillis : () => config.maxIdleMillis,
+      adapt: learning ? () => learning.tick() : () => {},
       replenish: () => this.#lifecycle.dispatch(),
       log,
     })
@@ -175,7 +217,10 @@ export class ConnectionPool {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.name, 'acquire'))
     const breaker = this.breaker
     if (breaker !== undefined && breaker.state !== 'closed') {
-      if (!breaker.admit()) return Promise.reject(breaker.rejection())
+      if (!breaker.admit()) {
+        this.counters.queryErrorsByClass.breaker_open++
+        return Promise.reject(breaker.rejection())
+      }
       return this.#borrowOnTrial(breaker, workflowId)
     }
     return this.#borrow(workflowId)
@@ -252,7 +297,7 @@ export class ConnectionPool {
    */
   async healthFacts(ping: boolean): Promise<PrimaryFacts> {
     let pinged: Pick<PrimaryFacts, 'pingMillis' | 'pingError'> = {}
-    if (ping && !this.#closed) pinged = await this.#ping()
+    if (ping && !this.#closed) pinged = await this.ping()
     const bag = this.#bag
     const breaker = this.breaker?.stats()
     const connectError = this.#lifecycle.lastCreateError
@@ -270,7 +315,8 @@ export class ConnectionPool {
     }
   }
 
-  async #ping(): Promise<Pick<PrimaryFacts, 'pingMillis' | 'pingError'>> {
+  /** Runs the health-check statement, within `healthCheckTimeoutMillis` (waiting for a connection included); never rejects. */
+  async ping(): Promise<PingOutcome> {
     const { healthCheckQuery, healthCheckTimeoutMillis } = this.config
     const started = this.clock.now()
     try {
@@ -308,6 +354,42 @@ export class ConnectionPool {
       connections: { created: c.created, recycled: c.recycled, failed: c.failedCreates, acquireTimeouts: c.acquireTimeouts },
       statements: this.#statementStats(),
       breaker: this.breaker?.stats(),
+      sizing: this.learning?.stats(),
+    }
+  }
+
+  /** This node's instruments, read now from the one bookkeeping `stats()` reads too. */
+  metrics(role: NodeMetrics['role']): NodeMetrics {
+    const bag = this.#bag
+    const c = this.counters
+    const healthScores: number[] = []
+    for (const entry of bag.entries()) healthScores.push(entry.health)
+    return {
+      node: this.name,
+      role,
+      connections: {
+        total: bag.total,
+        active: bag.count('in-use'),
+        idle: bag.idle,
+        pending: bag.waiting,
+        creating: this.#lifecycle.creating,
+        min: this.config.min,
+        max: this.config.max,
+      },
+      healthScores,
+      acquireSeconds: c.acquireSeconds.snapshot(),
+      usageSeconds: c.usageSeconds.snapshot(),
+      creationSeconds: c.creationSeconds.snapshot(),
+      acquireTimeouts: c.acquireTimeouts,
+      connectionsCreated: c.created,
+      connectionsClosed: { ...c.closedByReason },
+      connectsFailed: { ...c.failedByReason },
+      queries: c.queryTime.count,
+      queryErrors: { ...c.queryErrorsByClass },
+      queryDurations: [...c.queryDurations.values()].map((d) => ({ operation: d.operation, table: d.table, seconds: d.seconds.snapshot() })),
+      statementCache: this.#statementStats(),
+      batchSizes: c.batchSizes.snapshot(),
+      breaker: this.breaker?.stats(),
     }
   }
 
@@ -323,6 +405,7 @@ export class ConnectionPool {
 
   #start(): void {
     this.#started = true
+    void this.learning?.start()
     this.#housekeeper.start()
     this.#lifecycle.dispatch()
   }
@@ -333,6 +416,7 @@ export class ConnectionPool {
     this.breaker?.stop()
     this.#bag.rejectWaiters(() => new PoolClosedError(this.name, 'acquire'))
     await this.#lifecycle.shutDown(timeoutMillis)
+    await this.learning?.close()
     await this.dialect.end?.()
   }
 
@@ -347,6 +431,12 @@ export class ConnectionPool {
     this.log(to === 'closed' ? 'info' : 'warn', `circuit breaker ${from} -> ${to} (${reason})${to === 'open' ? why : ''}`, { from, to, reason, error: to === 'open' ? lastError : undefined }, 'breaker')
     if (to === 'closed') this.#lifecycle.dispatch()
     this.events.emit('breaker', transition)
+  }
+
+  /** The server's room read on a new connection, within the health check's time limit. */
+  #roomOn(raw: unknown): Promise<ServerRoom> {
+    const limit = this.config.healthCheckTimeoutMillis
+    return withTimeout(this.dialect.serverRoom!(raw), limit, this.clock, 'background', () => new Error(`reading the server room took over ${limit}ms`))
   }
 
   #statementStats(): PoolStats['statements'] {

@@ -1,4 +1,5 @@
 import type { RetireReason } from '../housekeeping/housekeeper.js'
+import type { SizeChange } from '../learning/size-change.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 
 /** Events a pool emits, in pg-pool's vocabulary. */
@@ -19,4 +20,6 @@ export interface PoolEvents extends Record<string, unknown[]> {
   error: [error: Error, connectionId: string | undefined]
   /** A node's circuit breaker changed state (the primary's, or a replica's: `transition.node` says which). */
   breaker: [transition: BreakerTransition]
+  /** The adaptive target moved (`sizing: 'adaptive'`): grown for demand or a forecast peak, shrunk after idling, or cut to the server's room. */
+  resize: [change: SizeChange]
 }

@@ -5,6 +5,7 @@ import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
 import { CircuitOpenError } from '../errors/circuit-open-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
 import type { ReplicaFacts } from '../metrics/pool-health.js'
@@ -167,11 +168,13 @@ export class Router {
     return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
   }
 
-  /** Each replica's side of `pool.health()`: the state of the last check, no I/O. */
-  replicaFacts(): ReplicaFacts[] {
-    return this.#replicas.map((replica) => {
+  /** Each replica's side of `pool.health()`: the state of the last check, and with `ping` a live ping of each (at once). */
+  replicaFacts(ping: boolean): Promise<ReplicaFacts[]> {
+    return Promise.all(this.#replicas.map(async (replica) => {
+      const pinged = ping ? await replica.pool.ping() : {}
       const counts = replica.pool.connectionCounts()
       return {
+        ...pinged,
         name: replica.name,
         inRotation: replica.inRotation,
         reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
@@ -180,7 +183,7 @@ export class Router {
         totalConnections: counts.total,
         activeConnections: counts.active,
       }
-    })
+    }))
   }
 
   stats(): RoutingStats {
@@ -204,6 +207,18 @@ export class Router {
         }
       }),
     }
+  }
+
+  /** Each replica's instruments, with what the router knows of it. */
+  replicaMetrics(): NodeMetrics[] {
+    return this.#replicas.map((replica) => ({
+      ...replica.pool.metrics('replica'),
+      replica: {
+        inRotation: replica.inRotation,
+        lagSeconds: replica.lagMillis === undefined ? undefined : replica.lagMillis / 1000,
+        reads: replica.reads,
+      },
+    }))
   }
 
   async #read<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified: StatementKind | undefined, scope: ConsistencyScope | undefined): Promise<QueryResult<R>> {

@@ -31,6 +31,12 @@ export interface Clock {
   /** Runs `fn` once after `ms`; `purpose` says whether it keeps the process alive. */
   setTimeout(fn: () => void, ms: number, purpose: TimerPurpose): TimerHandle
   clearTimeout(handle: TimerHandle): void
+  /**
+   * Wall-clock milliseconds since 1970 at `now()`, for the calendar buckets
+   * the workload forecast learns in. Without it, `Date.now()` when the pool
+   * is made, moved on by `now()`.
+   */
+  epochNow?(): number
 }
 
 export const systemClock: Clock = {
@@ -43,4 +49,5 @@ export const systemClock: Clock = {
   clearTimeout(handle) {
     clearTimeout(handle as ReturnType<typeof setTimeout>)
   },
+  epochNow: () => Date.now(),
 }

@@ -1,4 +1,4 @@
-import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, ServerRoom, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
 import { systemClock } from '../../util/clock.js'
@@ -15,6 +15,7 @@ import {
 import { classifyMysql2ConnectError, isMysql2FatalError } from './mysql2-fatal-error.js'
 import { gtidReached, lagFromSlaveStatus, REPLAY_POSITION_SQL, WRITE_POSITION_SQL } from './mysql2-replication.js'
 import { toQueryResult } from './mysql2-result.js'
+import { MAX_CONNECTIONS_SQL, serverRoomFrom, THREADS_CONNECTED_SQL } from './mysql2-server-room.js'
 import { connectionLostError, streamMysql2Rows } from './mysql2-stream.js'
 import { Mysql2SessionState } from './mysql2-session-state.js'
 import { Mysql2StatementCache } from './mysql2-statement-cache.js'
@@ -167,6 +168,12 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
 
   async replicaLag(raw: Mysql2Connection): Promise<number | undefined> {
     return lagFromSlaveStatus((await this.run(raw, 'SHOW SLAVE STATUS', undefined, {})).rows[0])
+  }
+
+  async serverRoom(raw: Mysql2Connection): Promise<ServerRoom> {
+    const limit = await this.run(raw, MAX_CONNECTIONS_SQL, undefined, {})
+    const status = await this.run(raw, THREADS_CONNECTED_SQL, undefined, {})
+    return serverRoomFrom(limit.rows[0], status.rows[0])
   }
 
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */

@@ -1,4 +1,4 @@
-import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, ServerRoom, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
@@ -17,6 +17,7 @@ import { pgRunPipelined } from './pg-pipelined-statement.js'
 import { query, transactionStatus } from './pg-query.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { toQueryResult } from './pg-result.js'
+import { SERVER_ROOM_SQL, serverRoomFromRow } from './pg-server-room.js'
 import { PgStatementCache } from './pg-statement-cache.js'
 import { streamRows } from './pg-stream.js'
 import type { PgPipeliningHost } from './pg-wire-pipeline.js'
@@ -130,6 +131,11 @@ export class PgDialect implements Dialect<PgClient> {
   async replicaLag(raw: PgClient): Promise<number | undefined> {
     const output = await query(raw, { text: REPLICA_LAG_SQL })
     return lagFromRow(((Array.isArray(output) ? output[0] : output)?.rows[0] as Record<string, unknown> | undefined)?.lag)
+  }
+
+  async serverRoom(raw: PgClient): Promise<ServerRoom> {
+    const output = await query(raw, { text: SERVER_ROOM_SQL })
+    return serverRoomFromRow((Array.isArray(output) ? output[0] : output)?.rows[0] as Record<string, unknown> | undefined)
   }
 
   /** Read or write, for routing; `'unknown'` (primary) whenever unsure. */
