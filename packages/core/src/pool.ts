@@ -12,6 +12,9 @@ import { assessHealth, type PoolHealth } from './metrics/pool-health.js'
 import type { PoolStats } from './metrics/pool-stats.js'
 import { ArgumentError } from './errors/argument-error.js'
 import { MAX_TIMER_MILLIS } from './config/validators.js'
+import { QueryPatterns } from './learning/query-patterns.js'
+import type { PoolMetrics } from './metrics/pool-metrics.js'
+import { StatementCatalog } from './metrics/statement-catalog.js'
 import { Pipeline } from './pipeline/pipeline.js'
 import type { PipelineOptions } from './config/pipeline-config.js'
 import { ConnectionPool } from './pool/connection-pool.js'
@@ -59,7 +62,13 @@ export interface AcquireOptions {
  */
 export class Pool {
   readonly config: ResolvedPoolConfig
+  /**
+   * What the pool has learned of its statements: `pool.patterns.frequent({ limit })`,
+   * the most frequent statement fingerprints (see docs/observability.md).
+   */
+  readonly patterns: QueryPatterns
   readonly #log: Logger
+  readonly #statements: StatementCatalog
   readonly #primary: ConnectionPool
   readonly #router: Router | undefined
   readonly #workflows: Workflows
@@ -79,7 +88,10 @@ export class Pool {
       { clock: config.clock, log: this.#log, preWarm: config.preWarm, max: config.max, open: (need) => this.#primary.preWarm(need) },
       config.workflowHistorySize,
     )
-    this.#primary = new ConnectionPool(config, this.#log, this.#workflows.tracker)
+    // one catalog for every node, so a fingerprint counts its runs on the replicas too
+    this.#statements = new StatementCatalog(config.patterns, config.dialect.kind, () => config.clock.now())
+    this.patterns = new QueryPatterns(this.#statements.patterns, { forecast: () => this.forecast() })
+    this.#primary = new ConnectionPool(config, this.#log, { workflows: this.#workflows.tracker, statements: this.#statements })
     // each replica is a pool of its own, with the primary's sizes and timers
     this.#router =
       config.replicas.length === 0
@@ -282,6 +294,26 @@ export class Pool {
   }
 
   /**
+   * The engine's instruments, read now: per node (the primary, then each
+   * replica) connections by state, cumulative histograms in seconds (acquire
+   * wait, usage time, creation time, query duration by operation and main
+   * table, batch sizes), counters (timeouts, connections created, closed and
+   * failed by reason, query errors by class, statement cache), the breaker;
+   * and the router's decisions. The same bookkeeping `stats()` reads:
+   * exporters such as `@sluice/prometheus` call this at scrape time.
+   */
+  metrics(): PoolMetrics {
+    const routing = this.#router?.stats()
+    return {
+      pool: this.config.name,
+      closed: this.closed,
+      nodes: [this.#primary.metrics('primary'), ...(this.#router?.replicaMetrics() ?? [])],
+      routing: routing && { readsToReplicas: routing.readsToReplicas, readsToPrimary: routing.readsToPrimary, writes: routing.writes, fallbacks: routing.fallbacks },
+      workflows: this.#workflows.stats(),
+    }
+  }
+
+  /**
    * How the pool is doing, for a readiness probe: `up`, `degraded` (serving,
    * with a problem: a replica out of rotation, saturation, failing connects
    * beside open connections, a half-open breaker) or `down` (the primary's
@@ -341,7 +373,7 @@ export class Pool {
 
   /** A replica's pool, whose breaker changes are the pool's `breaker` events too. */
   #openReplica(options: PoolOptions, dialect: Dialect<any>, name: string): ConnectionPool {
-    const replica = openReplica(options, dialect, name)
+    const replica = openReplica(options, dialect, name, this.#statements)
     replica.events.on('breaker', (transition) => this.#primary.events.emit('breaker', transition))
     return replica
   }
@@ -363,12 +395,12 @@ export function createPool(options: PoolOptions): Pool {
 }
 
 /** A replica's pool: the primary's options on the replica's dialect, logging under the replica's name. */
-function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string): ConnectionPool {
+function openReplica(options: PoolOptions, dialect: Dialect<any>, name: string, statements: StatementCatalog): ConnectionPool {
   const warnings: string[] = []
   const config = resolvePoolConfig({ ...options, dialect, name, replicas: [], routing: undefined }, (message) => warnings.push(message))
   const log = createLogger(config.logger, name)
   for (const warning of warnings) log('warn', warning)
-  return new ConnectionPool(config, log, undefined)
+  return new ConnectionPool(config, log, { workflows: undefined, statements })
 }
 
 function inNewConsistencyScope<U>(run: () => Promise<U>): Promise<U> {

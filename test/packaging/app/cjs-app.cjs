@@ -1,6 +1,7 @@
 // A plain CommonJS app on the packed packages: require() of core and every
 // adapter (inside the compiled module), a query through each on SQLite, the
 // dashboard on a pool, and @sluice/redis loaded (with its ioredis peer).
+/* global fetch -- Node 20 has it */
 const assert = require('node:assert/strict')
 const { mkdtempSync, rmSync } = require('node:fs')
 const { tmpdir } = require('node:os')

@@ -2,6 +2,7 @@
 // (inside the compiled module), a query through each on SQLite, and the
 // dual-package check: a CommonJS module that requires @sluice/kysely (and so
 // @sluice/core) throws errors this app's own PoolTimeoutError recognises.
+/* global fetch -- Node 20 has it */
 import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'

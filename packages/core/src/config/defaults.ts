@@ -147,3 +147,19 @@ export const LEARNING_DEFAULTS = {
   /** The forecast's headroom z-score: the 95th percentile of demand. */
   forecastZ: 1.645,
 } as const
+
+/** Defaults of `createPool({ patterns })`. */
+export const PATTERNS_DEFAULTS = Object.freeze({
+  /** Fingerprints the pattern tracker keeps (the most frequent). */
+  capacity: 1_000,
+  /** Tables with a `table` label of their own in the query metrics (the first seen); the rest are `other`. */
+  tableLabels: 20,
+})
+
+/**
+ * Statement texts whose shape (fingerprint, operation, tables) is kept so
+ * that a repeated statement is not tokenized again; the oldest go first.
+ */
+export const STATEMENT_SHAPE_CACHE_SIZE = 2_000
+/** A statement text longer than this is described every time rather than kept as a cache key. */
+export const STATEMENT_SHAPE_MAX_CACHED_LENGTH = 8_192

@@ -6,6 +6,7 @@ import { resolveBreakerConfig, type BreakerOptions, type ResolvedBreakerConfig }
 import { DEFAULTS } from './defaults.js'
 import { resolveLearningConfig, SIZING_MODES, type LearningOptions, type ResolvedLearningConfig, type SizingMode } from './learning-config.js'
 import { resolveImplicitPipelining, type ImplicitPipeliningOption, type ResolvedImplicitPipelining } from './implicit-pipelining-config.js'
+import { resolvePatternsConfig, type PatternsOptions, type ResolvedPatternsConfig } from './patterns-config.js'
 import { resolveRoutingConfig, type ResolvedRoutingConfig, type RoutingOptions } from './routing-config.js'
 import { checkKnownKeys, finiteNumber, integer, millis, oneOf } from './validators.js'
 
@@ -124,6 +125,12 @@ export interface PoolOptions {
    * Defaults to `['warn', 'error']` on the console.
    */
   logger?: LogConfig
+  /**
+   * The pattern tracker and the query metrics: how many statement
+   * fingerprints `pool.patterns.frequent()` keeps, how many tables get a
+   * label of their own. Defaults to `PATTERNS_DEFAULTS`.
+   */
+  patterns?: PatternsOptions
   /** @deprecated the old name of `logger`, still accepted. */
   log?: LogConfig
   /** @internal time source, for tests. */
@@ -165,6 +172,7 @@ export interface ResolvedPoolConfig {
   /** Undefined when learning is off. */
   readonly learning: ResolvedLearningConfig | undefined
   readonly logger: LogConfig
+  readonly patterns: ResolvedPatternsConfig
   readonly clock: Clock
 }
 
@@ -175,7 +183,7 @@ export const POOL_OPTION_KEYS = Object.freeze([
   'healthCheckSlowMillis', 'maxLifetimeMillis', 'maxIdleMillis', 'leakDetectionThresholdMillis',
   'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize', 'housekeepingIntervalMillis',
   'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'onConnect', 'breaker', 'allowExitOnIdle', 'sizing',
-  'reservedConnections', 'learning', 'logger', 'log', 'clock',
+  'reservedConnections', 'learning', 'logger', 'patterns', 'log', 'clock',
 ] as const)
 const KNOWN_KEYS = new Set<string>(POOL_OPTION_KEYS)
 
@@ -263,6 +271,7 @@ export function resolvePoolConfig(options: PoolOptions, warn: (message: string) 
     reservedConnections: integer('reservedConnections', options.reservedConnections ?? DEFAULTS.reservedConnections, 0),
     learning,
     logger: checkLogger(options),
+    patterns: resolvePatternsConfig(options.patterns),
     clock: options.clock ?? systemClock,
   })
 }

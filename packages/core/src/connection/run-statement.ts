@@ -49,13 +49,13 @@ export async function runStatement(
     const result = timeoutMillis > 0 ? await withStatementTimeout(running, timeoutMillis, clock, entry.id) : await running
     // the one clock reading serves the timing and the breaker's window
     const ended = clock.now()
-    counters.queryTime.record(ended - started)
+    counters.recordStatement(sql, ended - started, ended, false)
     host.breaker?.recordSuccess(ended)
     trackTransaction(entry, sql, true)
     return result
   } catch (error) {
     const ended = clock.now()
-    counters.queryTime.record(ended - started)
+    counters.recordStatement(sql, ended - started, ended, true)
     // a pipelined statement is not cancelled: the cancel could stop another one in flight on the connection
     if (!noteStatementFailure(host, entry, error, ended, mode === 'run' ? running : undefined)) trackTransaction(entry, sql, false)
     throw error
@@ -76,13 +76,16 @@ export function withStatementTimeout<T>(running: Promise<T>, timeoutMillis: numb
  * (not the statement's own).
  */
 export function noteStatementFailure(host: StatementHost, entry: PoolEntry, error: unknown, now = host.clock.now(), running?: Promise<unknown>): boolean {
-  host.counters.queryErrors++
+  const { counters } = host
+  counters.queryErrors++
   const timedOut = error instanceof QueryTimeoutError
   if (!timedOut && !host.dialect.isFatal(error)) {
     // the node answered: a user's SQL error says nothing against it
+    counters.queryErrorsByClass.sql++
     host.breaker?.recordSuccess(now)
     return false
   }
+  counters.queryErrorsByClass[timedOut ? 'timeout' : 'transport']++
   const failure = error instanceof Error ? error : new Error(String(error))
   host.breaker?.recordFailure(failure, now)
   if (timedOut && running !== undefined && host.dialect.cancel) cancelAfterTimeout(host, entry, running)

@@ -26,10 +26,14 @@ export async function runBatchOn(host: PipelineHost, lease: Lease, batch: readon
   } catch (error) {
     outcomes = batch.map(() => ({ status: 'error', error }))
   }
-  const ran = outcomes.filter((o) => o.status === 'ok' || o.status === 'error')
-  const each = ran.length === 0 ? 0 : (clock.now() - started) / ran.length
-  for (const outcome of ran) {
-    counters.queryTime.record(each)
+  const ended = clock.now()
+  const ran = outcomes.filter((o) => o.status === 'ok' || o.status === 'error').length
+  const each = ran === 0 ? 0 : (ended - started) / ran
+  counters.batchSizes.observe(batch.length)
+  for (let i = 0; i < outcomes.length; i++) {
+    const outcome = outcomes[i]!
+    if (outcome.status !== 'ok' && outcome.status !== 'error') continue
+    counters.recordStatement(batch[i]?.sql ?? '', each, ended, outcome.status === 'error')
     if (outcome.status === 'error') noteStatementFailure(host, lease.entry, outcome.error)
   }
   return outcomes

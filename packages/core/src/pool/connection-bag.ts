@@ -207,12 +207,12 @@ export class ConnectionBag {
     const host = this.#host
     entry.state = 'in-use'
     host.keepProcessAlive?.(entry.raw, true)
-    // leak detection needs the real time; otherwise the connection's return time stands in for it
-    const acquiredAt = now ?? (stack === undefined ? entry.idleSince : host.clock.now())
+    // the usage-time histogram and leak detection need when it was lent
+    const acquiredAt = now ?? host.clock.now()
     const lease = new Lease(host.leaseHost, entry, acquiredAt, scope, stack)
     entry.lease = lease
     scope?.attach(lease)
-    host.counters.acquireWait.record(waitedMillis)
+    host.counters.recordAcquire(waitedMillis)
     if (host.events.has('acquire')) host.events.emit('acquire', entry.id)
     return lease
   }

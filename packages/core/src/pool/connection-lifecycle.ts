@@ -144,13 +144,14 @@ export class ConnectionLifecycle {
 
   /** A borrower gave its lease back: closed if it must be, reset if it needs it, else idle again. */
   giveBack(lease: Lease, destroy: Error | undefined): void {
-    const { bag, events, clock, config } = this.#host
+    const { bag, events, clock, config, counters } = this.#host
+    const now = clock.now()
+    counters.usageSeconds.observe((now - lease.acquiredAt) / 1000)
     const entry = bag.takeBack(lease)
     if (events.has('release')) events.emit('release', entry.id)
     if (destroy) return this.retire(entry, 'destroyed')
     if (entry.brokenBy) return this.retire(entry, 'broken')
     if (this.#host.closed()) return this.retire(entry, 'pool-closed')
-    const now = clock.now()
     if (now >= entry.expiresAt) return this.retire(entry, 'lifetime')
     if (entry.busy || config.resetOnRelease === 'full' || this.inTransaction(entry)) return void this.#resetThenReturn(entry)
     entry.verifiedAt = now
@@ -272,6 +273,7 @@ export class ConnectionLifecycle {
     if (!bag.remove(entry)) return
     this.#keepStatementTotals(entry)
     if (reason !== 'pool-closed') counters.recycled++
+    counters.countClosed(reason)
     log('debug', `closing connection ${entry.id} (${reason})`, { connectionId: entry.id, reason, ageMs: Math.round(this.#host.clock.now() - entry.createdAt) }, 'connection')
     if (events.has('remove')) events.emit('remove', entry.id, reason)
     this.#track(
@@ -351,6 +353,7 @@ export class ConnectionLifecycle {
     this.#lastCreateError = undefined
     this.#permanent = undefined
     const now = clock.now()
+    counters.creationSeconds.observe((now - startedAt) / 1000)
     this.#host.breaker?.recordSuccess(now)
     if (this.#host.closed()) {
       this.#track(this.#dialect.close(raw))
@@ -389,11 +392,11 @@ export class ConnectionLifecycle {
   #openFailed(error: unknown, connecting: boolean): void {
     const { config, clock, counters, log, events } = this.#host
     const err = asError(error)
-    counters.failedCreates++
     this.#lastCreateError = err
     const now = clock.now()
     if (connecting || this.#dialect.isFatal(error)) this.#host.breaker?.recordFailure(err, now)
     const reason = connecting ? (this.#dialect.classifyConnectError?.(error) ?? 'transient') : 'transient'
+    counters.countFailedCreate(connecting ? reason : 'setup')
     if (reason !== 'transient') return this.#failedPermanently(new PermanentConnectError(config.name, this.#dialect.description, reason, err), now)
     if (this.#permanent !== undefined) {
       // the cause changed (the server now refuses, say): back to the ordinary back-off

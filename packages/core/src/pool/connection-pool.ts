@@ -11,6 +11,8 @@ import type { PoolStats } from '../metrics/pool-stats.js'
 import { WorkloadLearning } from '../learning/workload-learning.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
 import { withTimeout } from '../util/with-timeout.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
+import type { StatementCatalog } from '../metrics/statement-catalog.js'
 import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/implicit-pipeliner.js'
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
@@ -24,6 +26,14 @@ import type { PoolEvents } from './pool-events.js'
 
 /** What `stats()` of one pool reports; the facade adds the workflows. */
 export type ConnectionPoolStats = Omit<PoolStats, 'workflows'>
+
+/** What a node shares with the pool it belongs to. */
+export interface NodeShared {
+  /** The tracker that attributes acquires to workflow scopes (the primary's); none for a replica. */
+  readonly workflows: WorkflowTracker | undefined
+  /** The pool-wide statement shapes and pattern tracker, fed by every node. */
+  readonly statements: StatementCatalog | undefined
+}
 
 /**
  * The connections of one database node (HikariCP's HikariPool): the primary,
@@ -40,7 +50,7 @@ export class ConnectionPool {
   readonly dialect: Dialect<any>
   readonly clock: Clock
   readonly log: Logger
-  readonly counters = new PoolCounters()
+  readonly counters: PoolCounters
   readonly events: TypedEmitter<PoolEvents>
   /** What explicit and implicit pipelines reach of this pool. */
   readonly pipelineHost: ImplicitPipelinerHost
@@ -63,16 +73,17 @@ export class ConnectionPool {
   #closePromise: Promise<void> | undefined
 
   /**
-   * `workflows`: the tracker that attributes acquires to workflow scopes (the
-   * primary's); none for a replica, which also learns nothing (its size is fixed).
+   * `shared`: what the node shares with the facade; a replica has no
+   * workflows, and also learns nothing (its size is fixed).
    */
-  constructor(config: ResolvedPoolConfig, log: Logger, workflows: WorkflowTracker | undefined) {
+  constructor(config: ResolvedPoolConfig, log: Logger, shared: NodeShared) {
     this.config = config
     this.name = config.name
     this.dialect = config.dialect
     this.clock = config.clock
     this.log = log
-    this.#workflows = workflows
+    this.#workflows = shared.workflows
+    this.counters = new PoolCounters(shared.statements)
     this.events = new TypedEmitter((event, error) => log('error', `a '${event}' listener threw`, { error }))
     this.breaker =
       config.breaker &&
@@ -112,7 +123,7 @@ export class ConnectionPool {
       keepProcessAlive: config.allowExitOnIdle ? keepProcessAliveOf(config.dialect) : undefined,
     })
     this.learning =
-      workflows === undefined || config.learning === undefined
+      shared.workflows === undefined || config.learning === undefined
         ? undefined
         : new WorkloadLearning({
             config,
@@ -206,7 +217,10 @@ export class ConnectionPool {
     if (this.#closed) return Promise.reject(new PoolClosedError(this.name, 'acquire'))
     const breaker = this.breaker
     if (breaker !== undefined && breaker.state !== 'closed') {
-      if (!breaker.admit()) return Promise.reject(breaker.rejection())
+      if (!breaker.admit()) {
+        this.counters.queryErrorsByClass.breaker_open++
+        return Promise.reject(breaker.rejection())
+      }
       return this.#borrowOnTrial(breaker, workflowId)
     }
     return this.#borrow(workflowId)
@@ -340,6 +354,41 @@ export class ConnectionPool {
       statements: this.#statementStats(),
       breaker: this.breaker?.stats(),
       sizing: this.learning?.stats(),
+    }
+  }
+
+  /** This node's instruments, read now from the one bookkeeping `stats()` reads too. */
+  metrics(role: NodeMetrics['role']): NodeMetrics {
+    const bag = this.#bag
+    const c = this.counters
+    const healthScores: number[] = []
+    for (const entry of bag.entries()) healthScores.push(entry.health)
+    return {
+      node: this.name,
+      role,
+      connections: {
+        total: bag.total,
+        active: bag.count('in-use'),
+        idle: bag.idle,
+        pending: bag.waiting,
+        creating: this.#lifecycle.creating,
+        min: this.config.min,
+        max: this.config.max,
+      },
+      healthScores,
+      acquireSeconds: c.acquireSeconds.snapshot(),
+      usageSeconds: c.usageSeconds.snapshot(),
+      creationSeconds: c.creationSeconds.snapshot(),
+      acquireTimeouts: c.acquireTimeouts,
+      connectionsCreated: c.created,
+      connectionsClosed: { ...c.closedByReason },
+      connectsFailed: { ...c.failedByReason },
+      queries: c.queryTime.count,
+      queryErrors: { ...c.queryErrorsByClass },
+      queryDurations: [...c.queryDurations.values()].map((d) => ({ operation: d.operation, table: d.table, seconds: d.seconds.snapshot() })),
+      statementCache: this.#statementStats(),
+      batchSizes: c.batchSizes.snapshot(),
+      breaker: this.breaker?.stats(),
     }
   }
 

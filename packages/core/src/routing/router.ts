@@ -5,6 +5,7 @@ import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
 import { CircuitOpenError } from '../errors/circuit-open-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { QueryTimeoutError } from '../errors/query-timeout-error.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { Clock, TimerHandle } from '../util/clock.js'
 import type { ReplicaFacts } from '../metrics/pool-health.js'
@@ -204,6 +205,18 @@ export class Router {
         }
       }),
     }
+  }
+
+  /** Each replica's instruments, with what the router knows of it. */
+  replicaMetrics(): NodeMetrics[] {
+    return this.#replicas.map((replica) => ({
+      ...replica.pool.metrics('replica'),
+      replica: {
+        inRotation: replica.inRotation,
+        lagSeconds: replica.lagMillis === undefined ? undefined : replica.lagMillis / 1000,
+        reads: replica.reads,
+      },
+    }))
   }
 
   async #read<R>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified: StatementKind | undefined, scope: ConsistencyScope | undefined): Promise<QueryResult<R>> {

@@ -1,6 +1,7 @@
 import type { Lease, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import type { NodeMetrics } from '../metrics/pool-metrics.js'
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js'
 
 /**
@@ -26,6 +27,8 @@ export interface RoutingNode {
   /** Connections lent or held plus acquires waiting (for `least-busy`). */
   load(): number
   connectionCounts(): { readonly total: number; readonly active: number }
+  /** The node's instruments (see `pool.metrics()`). */
+  metrics(role: NodeMetrics['role']): NodeMetrics
   ready(): Promise<void>
   close(timeoutMillis?: number): Promise<void>
 }

@@ -47,6 +47,11 @@ export function analyzeStatement(sql: string, family: SqlFamily | TokenizeOption
   return analyzeTokens(tokenize(sql, f), f)
 }
 
+/** `classifyStatement()` on a statement already tokenized by `family`'s rules, without a function judge. */
+export function classifyTokens(tokens: readonly SqlToken[], family: SqlFamily): StatementKind {
+  return kindOf(analyzeTokens(tokens, family))
+}
+
 const UNKNOWN: StatementAnalysis = Object.freeze({ kind: 'unknown', calls: [] })
 const WRITE: StatementAnalysis = Object.freeze({ kind: 'write', calls: [] })
 const READ: StatementAnalysis = Object.freeze({ kind: 'read', calls: [] })
