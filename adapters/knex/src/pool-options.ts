@@ -46,7 +46,7 @@ const SLUICE_NAMES = [
   'healthCheckIntervalMillis', 'healthCheckQuery', 'healthCheckTimeoutMillis', 'healthCheckSlowMillis', 'maxLifetimeMillis',
   'maxIdleMillis', 'leakDetectionThresholdMillis', 'queryTimeoutMillis', 'resetOnRelease', 'preWarm', 'workflowHistorySize',
   'housekeepingIntervalMillis', 'closeTimeoutMillis', 'replicas', 'routing', 'implicitPipelining', 'breaker', 'allowExitOnIdle',
-  'logger', 'patterns', 'log', 'clock',
+  'sizing', 'reservedConnections', 'learning', 'logger', 'patterns', 'log', 'clock',
 ] as const satisfies ReadonlyArray<keyof PoolOptions>
 // fails to compile, naming the option, when the core gains one the list does not carry yet
 type MissingSluiceOption = Exclude<keyof PoolOptions, 'dialect' | 'onConnect' | (typeof SLUICE_NAMES)[number]>

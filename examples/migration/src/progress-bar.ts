@@ -8,7 +8,7 @@ export class ProgressBar {
   readonly #tty: boolean
   readonly #started = performance.now()
   readonly #startCount: number
-  #lastDraw = 0
+  #lastDraw = Number.NEGATIVE_INFINITY
 
   /** `done`: rows already migrated before this run (a resumed run's rate counts only its own rows). */
   constructor(total: number, done: number, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout) {

@@ -168,7 +168,9 @@ export interface Dialect<Raw = unknown> {
   /**
    * Asks the database which of `calls` may run on a replica (PostgreSQL:
    * their volatility in `pg_proc`, resolved through the search path), keyed
-   * by `functionKey(call)`. A call missing from the answer stays unknown (primary).
+   * by `functionKey(call)`. A call missing from the answer is taken as
+   * unsafe (primary), except an unqualified built-in the classifier knows,
+   * which is asked about only for shadows and keeps its verdict.
    */
   judgeFunctions?(raw: Raw, calls: readonly FunctionCall[]): Promise<ReadonlyMap<string, Exclude<FunctionVerdict, undefined>>>
   /** Statement-cache figures of one connection, when the dialect caches prepared statements. */

@@ -320,7 +320,8 @@ export class Pool {
    * breaker open, no connection and connects failing, closed), with one
    * reason per problem and each node's state. Read from what the pool
    * already knows; `ping: true` also runs the health-check statement on the
-   * primary (within `healthCheckTimeoutMillis`). Never names a secret.
+   * primary and each replica, at once (each within `healthCheckTimeoutMillis`).
+   * Never names a secret.
    *
    * ```ts
    * app.get('/ready', async (_req, res) => {
@@ -332,7 +333,8 @@ export class Pool {
   async health(options?: { ping?: boolean }): Promise<PoolHealth> {
     const ping = options?.ping ?? false
     if (typeof ping !== 'boolean') throw new ArgumentError('health', 'options.ping', 'must be a boolean')
-    return assessHealth(await this.#primary.healthFacts(ping), this.#router?.replicaFacts() ?? [])
+    const [primary, replicas] = await Promise.all([this.#primary.healthFacts(ping), this.#router?.replicaFacts(ping) ?? []])
+    return assessHealth(primary, replicas)
   }
 
   /**

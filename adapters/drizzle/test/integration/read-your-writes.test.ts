@@ -9,7 +9,7 @@ import { int, mysqlTable } from 'drizzle-orm/mysql-core'
 import { integer, pgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MYSQL_REPLICA_URL, PG_REPLICA_URL } from '../../../../packages/core/test/support/databases.js'
-import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
+import { lockReplicaForSuite, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
 import { drizzle as drizzleMysql2 } from '../../src/mysql2/index.js'
 import { drizzle as drizzleNodePg } from '../../src/node-postgres/index.js'
 import { sluiceOf } from '../../src/index.js'
@@ -66,10 +66,11 @@ function mysqlSubject(): Subject {
 
 for (const cluster of REPLICA_CLUSTERS) {
   describe(`Drizzle reads its writes in a scope, on a real ${cluster.name} replica with replay paused`, () => {
+    // the replica is shared: no other suite pauses or stops it meanwhile
+    lockReplicaForSuite(cluster)
     let subject: Subject
 
     beforeAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       subject = cluster.name === 'postgres' ? pgSubject() : mysqlSubject()
       await subject.run(sql`drop table if exists drizzle_ryw`)
       await subject.run(sql`create table drizzle_ryw (id integer primary key, v integer not null)`)
@@ -78,7 +79,6 @@ for (const cluster of REPLICA_CLUSTERS) {
       while ((await subject.count()) < WRITES.length) await sleep(10)
     })
     afterAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       await subject?.run(sql`drop table if exists drizzle_ryw`)
       await subject?.end()
     })

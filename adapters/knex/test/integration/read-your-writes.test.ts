@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mysql, postgres } from '@sluice/core'
 import { SluiceMysql2, SluicePg, sluiceOf, sluicePoolConfig } from '../../src/index.js'
 import { MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_URL, PG_URL } from '../../../../packages/core/test/support/databases.js'
-import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
+import { lockReplicaForSuite, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused } from '../../../../packages/core/test/support/replica-clusters.js'
 
 const POOL = { min: 1, max: 4, log: false, routing: PAUSED_REPLICA_ROUTING } as const
 
@@ -23,11 +23,12 @@ const WRITES: Record<string, (db: Knex, id: number, v: number) => Promise<unknow
 
 for (const cluster of REPLICA_CLUSTERS) {
   describe(`Knex reads its writes in a scope, on a real ${cluster.name} replica with replay paused`, () => {
+    // the replica is shared: no other suite pauses or stops it meanwhile
+    lockReplicaForSuite(cluster)
     let db: Knex
     const read = async (id: number) => Number(((await db('knex_ryw').where({ id }).first('v')) as { v: unknown } | undefined)?.v)
 
     beforeAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       db = CLIENTS[cluster.name]()
       await sluiceOf(db).ready()
       await db.schema.dropTableIfExists('knex_ryw')
@@ -40,7 +41,6 @@ for (const cluster of REPLICA_CLUSTERS) {
       while ((await db('knex_ryw').select('id').catch(() => [])).length < Object.keys(WRITES).length) await new Promise((r) => setTimeout(r, 10))
     })
     afterAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       await db?.schema.dropTableIfExists('knex_ryw')
       await db?.destroy()
     })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postgres } from '@sluice/core'
 import { SluicePostgresDialect, sluiceOf } from '../../src/index.js'
 import { PG_REPLICA_URL, PG_URL } from '../../../../packages/core/test/support/databases.js'
+import { lockReplicaForSuite, REPLICA_CLUSTERS } from '../../../../packages/core/test/support/replica-clusters.js'
 
 interface DB {
   kysely_routing: { id: number; note: string }
@@ -11,6 +12,8 @@ interface DB {
 
 /** Kysely on a pool with a real streaming replica (test/services): reads reach it, writes and transactions do not. */
 describe('Kysely reads routed to a real PostgreSQL replica', () => {
+  // the replica is shared: no other suite pauses or stops it meanwhile
+  lockReplicaForSuite(REPLICA_CLUSTERS[0]!)
   let db: Kysely<DB>
   const who = sql<{ who: string }>`SELECT CASE WHEN pg_is_in_recovery() THEN 'replica' ELSE 'primary' END AS who`
 

@@ -118,6 +118,22 @@ export const STREAM_CHUNK_SIZE = 100
 /** Rows `query(..., { fetch: 'many' })` returns when the caller sets no `size`. */
 export const FETCH_MANY_SIZE = 100
 
+/** Defaults of `createPool({ patterns })`. */
+export const PATTERNS_DEFAULTS = Object.freeze({
+  /** Fingerprints the pattern tracker keeps (the most frequent). */
+  capacity: 1_000,
+  /** Tables with a `table` label of their own in the query metrics (the first seen); the rest are `other`. */
+  tableLabels: 20,
+})
+
+/**
+ * Statement texts whose shape (fingerprint, operation, tables) is kept so
+ * that a repeated statement is not tokenized again; the oldest go first.
+ */
+export const STATEMENT_SHAPE_CACHE_SIZE = 2_000
+/** A statement text longer than this is described every time rather than kept as a cache key. */
+export const STATEMENT_SHAPE_MAX_CACHED_LENGTH = 8_192
+
 /** Tuning of `sizing: 'adaptive'` (docs/learning.md). */
 export const ADAPTIVE_SIZING = {
   /** Headroom over the recent mean demand, in its square roots (1: about the 84th percentile of demand). */
@@ -147,19 +163,3 @@ export const LEARNING_DEFAULTS = {
   /** The forecast's headroom z-score: the 95th percentile of demand. */
   forecastZ: 1.645,
 } as const
-
-/** Defaults of `createPool({ patterns })`. */
-export const PATTERNS_DEFAULTS = Object.freeze({
-  /** Fingerprints the pattern tracker keeps (the most frequent). */
-  capacity: 1_000,
-  /** Tables with a `table` label of their own in the query metrics (the first seen); the rest are `other`. */
-  tableLabels: 20,
-})
-
-/**
- * Statement texts whose shape (fingerprint, operation, tables) is kept so
- * that a repeated statement is not tokenized again; the oldest go first.
- */
-export const STATEMENT_SHAPE_CACHE_SIZE = 2_000
-/** A statement text longer than this is described every time rather than kept as a cache key. */
-export const STATEMENT_SHAPE_MAX_CACHED_LENGTH = 8_192

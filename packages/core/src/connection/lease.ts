@@ -29,6 +29,8 @@ export interface LeaseHost extends StatementHost {
  * commit.
  */
 export interface StatementObserver {
+  /** Whether a statement run on `lease` now could concern the observer; when false, it is not told of it (no wrapper on the hot path). */
+  watches(lease: Lease): boolean
   /** Returns undefined when there is nothing to wait for (the common case). */
   afterStatement(lease: Lease, sql: string, hint: StatementKind | undefined): Promise<void> | undefined
   /**
@@ -114,7 +116,7 @@ export class Lease implements PoolConnection, EntryLease {
       options?.rowMode === undefined && options?.prepare === undefined ? NO_OPTIONS : { rowMode: options.rowMode, prepare: options.prepare }
     const running = entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
     const observer = host.observer
-    return observer === undefined ? running : observed(running, observer, this, sql, options?.hint)
+    return observer === undefined || !observer.watches(this) ? running : observed(running, observer, this, sql, options?.hint)
   }
 
   async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {

@@ -19,7 +19,7 @@ export interface NodeHealth {
   readonly reason?: string
   /** A replica's lag at its last check, in ms. */
   readonly lagMillis?: number
-  /** With `health({ ping: true })`: how long the primary took to answer. */
+  /** With `health({ ping: true })`: how long the node took to answer. */
   readonly pingMillis?: number
 }
 
@@ -29,6 +29,12 @@ export interface PoolHealth {
   /** One line per problem, naming the node (empty when up). */
   readonly reasons: readonly string[]
   readonly nodes: readonly NodeHealth[]
+}
+
+/** A live ping's answer: how long it took, or why it failed. */
+export interface PingOutcome {
+  readonly pingMillis?: number
+  readonly pingError?: string
 }
 
 /** What the primary's pool knows about itself. */
@@ -56,6 +62,8 @@ export interface ReplicaFacts {
   readonly lagMillis: number | undefined
   readonly totalConnections: number
   readonly activeConnections: number
+  readonly pingMillis?: number
+  readonly pingError?: string
 }
 
 /**
@@ -104,15 +112,18 @@ function primaryProblem(facts: PrimaryFacts): [HealthStatus, string | undefined]
 }
 
 function assessReplica(facts: ReplicaFacts): NodeHealth {
+  const inRotation = facts.inRotation && facts.pingError === undefined
+  const why = facts.pingError === undefined ? (facts.reason ?? 'unknown') : `ping failed: ${facts.pingError}`
   return {
     name: facts.name,
     role: 'replica',
-    status: facts.inRotation ? 'up' : 'degraded',
+    status: inRotation ? 'up' : 'degraded',
     breaker: facts.breaker,
     totalConnections: facts.totalConnections,
     activeConnections: facts.activeConnections,
     pendingAcquires: 0,
-    ...(facts.inRotation ? {} : { reason: `out of the read rotation (${facts.reason ?? 'unknown'}); reads go to the primary` }),
+    ...(inRotation ? {} : { reason: facts.inRotation ? why : `out of the read rotation (${why}); reads go to the primary` }),
     ...(facts.lagMillis === undefined || !Number.isFinite(facts.lagMillis) ? {} : { lagMillis: facts.lagMillis }),
+    ...(facts.pingMillis === undefined ? {} : { pingMillis: facts.pingMillis }),
   }
 }

@@ -6,7 +6,7 @@ import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
 import { Housekeeper } from '../housekeeping/housekeeper.js'
 import { PoolCounters } from '../metrics/pool-counters.js'
-import type { PrimaryFacts } from '../metrics/pool-health.js'
+import type { PingOutcome, PrimaryFacts } from '../metrics/pool-health.js'
 import type { PoolStats } from '../metrics/pool-stats.js'
 import { WorkloadLearning } from '../learning/workload-learning.js'
 import { HealthCheckTimeoutError } from '../errors/health-check-timeout-error.js'
@@ -73,8 +73,8 @@ export class ConnectionPool {
   #closePromise: Promise<void> | undefined
 
   /**
-   * `shared`: what the node shares with the facade; a replica has no
-   * workflows, and also learns nothing (its size is fixed).
+   * `shared.workflows`: the tracker that attributes acquires to workflow scopes
+   * (the primary's); none for a replica, which also learns nothing (its size is fixed).
    */
   constructor(config: ResolvedPoolConfig, log: Logger, shared: NodeShared) {
     this.config = config
@@ -297,7 +297,7 @@ export class ConnectionPool {
    */
   async healthFacts(ping: boolean): Promise<PrimaryFacts> {
     let pinged: Pick<PrimaryFacts, 'pingMillis' | 'pingError'> = {}
-    if (ping && !this.#closed) pinged = await this.#ping()
+    if (ping && !this.#closed) pinged = await this.ping()
     const bag = this.#bag
     const breaker = this.breaker?.stats()
     const connectError = this.#lifecycle.lastCreateError
@@ -315,7 +315,8 @@ export class ConnectionPool {
     }
   }
 
-  async #ping(): Promise<Pick<PrimaryFacts, 'pingMillis' | 'pingError'>> {
+  /** Runs the health-check statement, within `healthCheckTimeoutMillis` (waiting for a connection included); never rejects. */
+  async ping(): Promise<PingOutcome> {
     const { healthCheckQuery, healthCheckTimeoutMillis } = this.config
     const started = this.clock.now()
     try {

@@ -21,9 +21,10 @@ interface Cached {
  * `safeFunctions`, then what the classifier knows of built-ins, then the
  * database's word (PostgreSQL's volatility), cached for
  * `functionCacheMillis` with a bound. A function nobody vouches for sends
- * its statement to the primary. The database is asked only for statements
- * that call something neither the lists nor the built-ins settle, and only
- * once per function while its answer is fresh.
+ * its statement to the primary. The database is asked once per function
+ * name while its answer is fresh: about functions neither the lists nor the
+ * built-ins settle, and about unqualified built-ins, in case a user's
+ * function of the same name on the search path shadows them.
  */
 export class FunctionSafety {
   readonly #safe: ReadonlySet<string>
@@ -48,17 +49,43 @@ export class FunctionSafety {
 
   /** The verdict on one call from what is known now (lists, built-ins, fresh answers of the database). */
   readonly verdict = (call: FunctionCall): FunctionVerdict => {
+    const listed = this.#listed(call)
+    if (listed !== undefined) return listed
+    if (call.builtin === 'unsafe') return 'unsafe'
+    const answer = this.#fresh(functionKey(call))
+    // a built-in stays safe unless the database said a function of that name on the search path shadows it
+    if (call.builtin === 'safe') return answer ?? 'safe'
+    return answer
+  }
+
+  #listed(call: FunctionCall): FunctionVerdict {
     const key = functionKey(call).toLowerCase()
     if (this.#unsafe.has(key) || this.#unsafe.has(call.name.toLowerCase())) return 'unsafe'
     if (this.#safe.has(key)) return 'safe'
-    if (call.builtin !== undefined) return call.builtin
-    const cached = this.#cache.get(functionKey(call))
+    return undefined
+  }
+
+  /** The database's answer on `key` while it is fresh. */
+  #fresh(key: string): FunctionVerdict {
+    const cached = this.#cache.get(key)
     if (cached === undefined) return undefined
     if (this.#clock.now() - cached.at >= this.#ttl) {
-      this.#cache.delete(functionKey(call))
+      this.#cache.delete(key)
       return undefined
     }
     return cached.verdict
+  }
+
+  /**
+   * Whether the database should be asked about `call`: nobody has judged it,
+   * or it is an unqualified built-in whose name the database has not been
+   * asked about lately (a user's function of the same name on the search
+   * path, `public.lower(int)`, may be what the call resolves to).
+   */
+  #needsAsking(call: FunctionCall): boolean {
+    if (this.#lookup === undefined || this.#listed(call) !== undefined) return false
+    if (call.builtin === 'safe') return call.schema === undefined && this.#fresh(functionKey(call)) === undefined
+    return this.verdict(call) === undefined
   }
 
   /** The statement's kind from what is known now: a call nobody has judged yet makes it `unknown`. */
@@ -66,10 +93,10 @@ export class FunctionSafety {
     return kindOf(analysis, this.verdict)
   }
 
-  /** The calls of a would-be read that nobody has judged yet (empty when the kind is settled). */
+  /** The calls of a would-be read to ask the database about (none when its kind is settled). */
   unjudged(analysis: StatementAnalysis): FunctionCall[] {
     if (analysis.kind !== 'read') return []
-    return analysis.calls.filter((call) => this.verdict(call) === undefined)
+    return analysis.calls.filter((call) => this.#needsAsking(call))
   }
 
   /** The statement's kind, asking the database about calls nobody has judged yet. */
@@ -102,7 +129,11 @@ export class FunctionSafety {
     try {
       const verdicts = await lookup(calls)
       const at = this.#clock.now()
-      for (const [key, verdict] of verdicts) this.#remember(key, { verdict, at })
+      for (const call of calls) {
+        // a call the database does not answer for: a built-in it knows no shadow of, else nothing safe
+        const key = functionKey(call)
+        this.#remember(key, { verdict: verdicts.get(key) ?? (call.builtin === 'safe' ? 'safe' : 'unsafe'), at })
+      }
     } catch (error) {
       this.#log('warn', `could not ask the database whether ${calls.map(functionKey).join(', ')} may run on a replica; statements calling them go to the primary`, { error })
     } finally {

@@ -168,11 +168,13 @@ export class Router {
     return this.#replicas.find((r) => r.inRotation)?.pool.acquireLease()
   }
 
-  /** Each replica's side of `pool.health()`: the state of the last check, no I/O. */
-  replicaFacts(): ReplicaFacts[] {
-    return this.#replicas.map((replica) => {
+  /** Each replica's side of `pool.health()`: the state of the last check, and with `ping` a live ping of each (at once). */
+  replicaFacts(ping: boolean): Promise<ReplicaFacts[]> {
+    return Promise.all(this.#replicas.map(async (replica) => {
+      const pinged = ping ? await replica.pool.ping() : {}
       const counts = replica.pool.connectionCounts()
       return {
+        ...pinged,
         name: replica.name,
         inRotation: replica.inRotation,
         reason: replica.healthy && !replica.inRotation ? 'circuit breaker open' : replica.reason,
@@ -181,7 +183,7 @@ export class Router {
         totalConnections: counts.total,
         activeConnections: counts.active,
       }
-    })
+    }))
   }
 
   stats(): RoutingStats {

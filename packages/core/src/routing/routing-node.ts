@@ -1,6 +1,7 @@
 import type { Lease, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
 import type { Dialect, QueryResult, StatementKind } from '../dialect.js'
+import type { PingOutcome } from '../metrics/pool-health.js'
 import type { NodeMetrics } from '../metrics/pool-metrics.js'
 import type { CircuitBreaker } from '../resilience/circuit-breaker.js'
 
@@ -31,6 +32,8 @@ export interface RoutingNode {
   metrics(role: NodeMetrics['role']): NodeMetrics
   ready(): Promise<void>
   close(timeoutMillis?: number): Promise<void>
+  /** Runs the health-check statement within its timeout, for `health({ ping: true })`; never rejects. */
+  ping(): Promise<PingOutcome>
 }
 
 /** Opens the pool of one replica; the router names it and owns it from then on. */

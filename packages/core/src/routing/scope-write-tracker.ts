@@ -24,51 +24,56 @@ export interface ScopeWriteTrackerHost {
  * marks the current consistency scope. The replication position is read on
  * that same connection once the write is committed: at once for an
  * autocommit write, at the end of the transaction (`COMMIT` by
- * `pool.transaction()` or as SQL, whoever sends it) for a write inside one.
- * Until then the scope's reads stay on the primary for the time window.
+ * `pool.transaction()` or as SQL, whoever sends it) for a write inside one
+ * (before the commit nobody sees the write, so the scope is marked then).
  */
 export class ScopeWriteTracker implements StatementObserver {
   readonly #host: ScopeWriteTrackerHost
-  /** Leases whose open transaction wrote for a scope: the position is read when it ends. */
-  readonly #uncommitted = new WeakMap<Lease, ConsistencyScope>()
+  /** Leases whose open transaction wrote for scopes: the position is read when it ends. */
+  readonly #uncommitted = new WeakMap<Lease, Set<ConsistencyScope>>()
 
   constructor(host: ScopeWriteTrackerHost) {
     this.#host = host
   }
 
+  /** Only in a scope, or on a lease whose open transaction wrote for one. */
+  watches(lease: Lease): boolean {
+    return this.#host.config.readYourWrites !== 'off' && (currentConsistencyScope() !== undefined || this.#uncommitted.has(lease))
+  }
+
   afterStatement(lease: Lease, sql: string, hint: StatementKind | undefined): Promise<void> | undefined {
     if (this.#host.config.readYourWrites === 'off') return undefined
     const scope = currentConsistencyScope()
-    const uncommitted = this.#uncommitted.get(lease)
+    const pending = this.#uncommitted.get(lease)
     // outside any scope, and no scope's write waiting for its commit here: nothing to do (no classifying)
-    if (scope === undefined && uncommitted === undefined) return undefined
+    if (scope === undefined && pending === undefined) return undefined
     if (scope !== undefined && this.#writes(sql, hint)) {
-      scope.wroteAt = this.#host.clock.now()
-      if (!lease.inTransaction()) return this.#committed(scope, lease)
-      if (uncommitted !== undefined && uncommitted !== scope) this.#leftToTheWindow(uncommitted)
-      this.#uncommitted.set(lease, scope)
-      return undefined
+      const scopes = pending ?? new Set<ConsistencyScope>()
+      scopes.add(scope)
+      if (lease.inTransaction()) {
+        // nobody sees it before the commit: the scope is marked then
+        this.#uncommitted.set(lease, scopes)
+        return undefined
+      }
+      this.#uncommitted.delete(lease)
+      return this.committed(scopes, lease)
     }
-    if (uncommitted === undefined || lease.inTransaction()) return undefined
+    if (pending === undefined || lease.inTransaction()) return undefined
     // the transaction ended (COMMIT, or ROLLBACK: a position taken then is merely early)
     this.#uncommitted.delete(lease)
-    return this.#committed(uncommitted, lease)
+    return this.committed(pending, lease)
   }
 
-  /** A pipeline's statement, queued in the caller's context: its scope, if it is a write in one. */
+  /** A pipeline's statement, queued in the caller's context: its scope, if it is a write in one (marked once its batch committed). */
   markWrite(sql: string, hint: StatementKind | undefined): WriteMark | undefined {
     if (this.#host.config.readYourWrites === 'off') return undefined
     const scope = currentConsistencyScope()
-    if (scope === undefined || !this.#writes(sql, hint)) return undefined
-    // until it is sent and committed, the scope's reads stay on the primary for the window
-    scope.wroteAt = this.#host.clock.now()
-    return scope
+    return scope !== undefined && this.#writes(sql, hint) ? scope : undefined
   }
 
-  /** The pipeline's batch committed on `lease`: one position read, noted in every scope that wrote in it. */
+  /** Writes for `marks` (scopes) were committed on `lease`: one position read, noted in each of them. */
   async committed(marks: ReadonlySet<WriteMark>, lease: Lease): Promise<void> {
-    const scopes = [...marks] as ConsistencyScope[]
-    const [first, ...others] = scopes
+    const [first, ...others] = marks as ReadonlySet<ConsistencyScope>
     if (first === undefined) return
     await this.#committed(first, lease)
     for (const scope of others) {
@@ -98,11 +103,5 @@ export class ScopeWriteTracker implements StatementObserver {
       scope.writePosition = undefined
       this.#host.log('warn', 'could not read the replication position after a write; the scope reads from the primary for the window', { error })
     }
-  }
-
-  /** A scope whose transaction's end this lease will no longer report (another scope wrote in the same transaction): the window covers it. */
-  #leftToTheWindow(scope: ConsistencyScope): void {
-    scope.wroteAt = this.#host.clock.now()
-    scope.writePosition = undefined
   }
 }

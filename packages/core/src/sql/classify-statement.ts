@@ -135,6 +135,8 @@ function analyzeQuery(tokens: readonly SqlToken[], start: number, family: SqlFam
     }
     if (token.kind !== 'word') continue
     if (WRITE_KEYWORDS.has(token.text)) return WRITE
+    // @@last_insert_id, @@identity: this session's last insert, which another connection does not know
+    if (SESSION_VARIABLES.has(token.text) && isSystemVariable(tokens, i)) return UNKNOWN
     if (token.text === 'FOR' && LOCK_STRENGTHS.has(wordAt(tokens, i + 1) ?? '')) return WRITE
     // MariaDB's sequences: NEXT VALUE FOR s, PREVIOUS VALUE FOR s
     if (token.text === 'FOR' && wordAt(tokens, i - 1) === 'VALUE') return UNKNOWN
@@ -201,6 +203,9 @@ const WRITE_KEYWORDS = new Set([
   'INTO', 'LOCK', 'HANDLER', 'NOTIFY', 'LISTEN', 'SET',
 ])
 
+/** System variables that hold what this session did (MySQL/MariaDB). */
+const SESSION_VARIABLES = new Set(['LAST_INSERT_ID', 'IDENTITY', 'INSERT_ID'])
+
 /** What may follow FOR in a locking clause. */
 const LOCK_STRENGTHS = new Set(['UPDATE', 'SHARE', 'NO', 'KEY'])
 
@@ -210,12 +215,18 @@ const PAREN_KEYWORDS = new Set([
   'SELECT', 'VALUES', 'OVER', 'FILTER', 'WITHIN', 'PARTITION', 'BY', 'LATERAL', 'UNION', 'INTERSECT', 'EXCEPT',
   'ROW', 'ARRAY', 'CASE', 'WHEN', 'THEN', 'ELSE', 'HAVING', 'LIMIT', 'OFFSET', 'RECURSIVE', 'MATERIALIZED',
   'DISTINCT', 'BETWEEN', 'LIKE', 'ILIKE', 'IS', 'TABLE', 'WINDOW', 'GROUPING', 'SETS', 'CUBE', 'ROLLUP',
-  'INNER', 'LEFT', 'RIGHT', 'FULL', 'OUTER', 'CROSS', 'NATURAL', 'ORDER', 'GROUP', 'ASC', 'DESC', 'WITH',
+  'INNER', 'FULL', 'OUTER', 'CROSS', 'NATURAL', 'ORDER', 'GROUP', 'ASC', 'DESC', 'WITH',
   'MATCH', 'AGAINST', 'MINUS',
   // type names in casts: x::numeric(10, 2), CAST(x AS varchar(20))
   'NUMERIC', 'DECIMAL', 'VARCHAR', 'CHAR', 'CHARACTER', 'VARYING', 'TIMESTAMP', 'TIME', 'INTERVAL', 'BIT',
   'FLOAT', 'DOUBLE', 'PRECISION', 'SIGNED', 'UNSIGNED', 'BINARY', 'VARBINARY',
 ])
+
+/** `@@name`, `@@session.name`, `@@global.name`. */
+function isSystemVariable(tokens: readonly SqlToken[], i: number): boolean {
+  if (isPunct(tokens[i - 1], '@')) return isPunct(tokens[i - 2], '@')
+  return isPunct(tokens[i - 1], '.') && (wordAt(tokens, i - 2) === 'SESSION' || wordAt(tokens, i - 2) === 'GLOBAL') && isPunct(tokens[i - 3], '@')
+}
 
 function wordAt(tokens: readonly SqlToken[], index: number): string | undefined {
   const token = tokens[index]

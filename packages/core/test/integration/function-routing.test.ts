@@ -5,7 +5,7 @@ import { mysql } from '../../src/dialects/mysql2/index.js'
 import { postgres } from '../../src/dialects/pg/index.js'
 import { createPool, type Pool } from '../../src/pool.js'
 import { MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_URL, PG_URL } from '../support/databases.js'
-import { MYSQL_FIXTURES, PG_FIXTURES } from '../support/sql-corpus/fixtures.js'
+import { createFixtures } from '../support/sql-corpus/fixtures.js'
 import { until } from '../support/targets.js'
 
 /** How the router judges the functions a statement calls, on the real replicas. */
@@ -14,8 +14,8 @@ interface Cluster {
   readonly name: 'postgres' | 'mysql'
   primary(): Dialect<any>
   replica(): Dialect<any>
-  /** Makes the fixtures (tables, functions) on the primary. */
-  readonly fixtures: { dialect(): Dialect<any>; readonly statements: readonly string[] }
+  /** Where the fixtures (tables, functions) are made: the primary, as a user allowed to create stored functions. */
+  fixtures(): Dialect<any>
   /** A column that says whether the statement ran on the replica. */
   readonly onReplica: string
   readonly database: string
@@ -33,7 +33,7 @@ const CLUSTERS: Cluster[] = [
     name: 'postgres',
     primary: () => postgres({ connectionString: PG_URL }),
     replica: () => postgres({ connectionString: PG_REPLICA_URL }),
-    fixtures: { dialect: () => postgres({ connectionString: PG_URL }), statements: PG_FIXTURES },
+    fixtures: () => postgres({ connectionString: PG_URL }),
     onReplica: 'pg_is_in_recovery() AS on_replica',
     database: new URL(PG_URL).pathname.slice(1),
   },
@@ -41,7 +41,7 @@ const CLUSTERS: Cluster[] = [
     name: 'mysql',
     primary: () => mysql({ connectionString: MYSQL_URL }),
     replica: () => mysql({ connectionString: MYSQL_REPLICA_URL }),
-    fixtures: { dialect: () => mysql({ connectionString: asRoot(MYSQL_URL) }), statements: MYSQL_FIXTURES },
+    fixtures: () => mysql({ connectionString: asRoot(MYSQL_URL) }),
     onReplica: '@@read_only = 1 AS on_replica',
     database: new URL(MYSQL_URL).pathname.slice(1),
   },
@@ -52,13 +52,7 @@ for (const cluster of CLUSTERS) {
     let pool: Pool | undefined
 
     beforeAll(async () => {
-      const dialect = cluster.fixtures.dialect()
-      const raw = await dialect.connect()
-      try {
-        for (const sql of cluster.fixtures.statements) await dialect.run(raw, sql, undefined, {})
-      } finally {
-        await dialect.close(raw)
-      }
+      await createFixtures(cluster.fixtures())
     })
 
     afterEach(async () => {
@@ -93,6 +87,14 @@ for (const cluster of CLUSTERS) {
         expect(await where('SELECT diff_bump() AS v')).toBe('primary')
         expect(await where("SELECT myschema.lower('X') AS v")).toBe('primary')
         expect(await where("SELECT nextval('diff_seq') AS v")).toBe('primary')
+      })
+
+      it('sends an unqualified built-in to the primary when a function of its name on the search path shadows it', async () => {
+        await open()
+        // initcap(5) resolves to public.initcap(int), which writes: on the replica it would fail
+        expect(await where('SELECT initcap(5) AS v')).toBe('primary')
+        expect(await where("SELECT pg_catalog.initcap('x') AS v")).toBe('replica')
+        expect(await where("SELECT upper('x') AS v")).toBe('replica')
       })
 
       it('lets routing.unsafeFunctions overrule the catalogue and routing.safeFunctions vouch for a function', async () => {

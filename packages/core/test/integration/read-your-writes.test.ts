@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPool, type Pool } from '../../src/pool.js'
-import { adminRun, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, withReplayPaused, type ReplicaCluster } from '../support/replica-clusters.js'
+import { lockReplicaForSuite, PAUSED_REPLICA_ROUTING, REPLICA_CLUSTERS, type ReplicaCluster, withReplayPaused } from '../support/replica-clusters.js'
 import { until } from '../support/targets.js'
 
 /** One way an application writes: `sql` and `params` set the row's value. */
@@ -62,6 +62,8 @@ function clusterPool(cluster: ReplicaCluster): Pool {
 
 for (const cluster of REPLICA_CLUSTERS) {
   describe(`read-your-writes on every path, on a real ${cluster.name} replica`, () => {
+    // the replica is shared: no other suite pauses or stops it meanwhile
+    lockReplicaForSuite(cluster)
     let pool: Pool
     const table = `ryw_${cluster.name}`
     const p = cluster.p
@@ -71,8 +73,6 @@ for (const cluster of REPLICA_CLUSTERS) {
     const valueOf = async (read: () => Promise<unknown>): Promise<number> => Number(((await read()) as { v: unknown } | undefined)?.v)
 
     beforeAll(async () => {
-      // whatever an earlier run left paused, resume it (the replicas are shared)
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       pool = clusterPool(cluster)
       await pool.ready()
       await pool.query(`DROP TABLE IF EXISTS ${table}`)
@@ -84,7 +84,6 @@ for (const cluster of REPLICA_CLUSTERS) {
       await until(async () => (await pool.query(`SELECT id FROM ${table}`).catch(() => [])).length === paths.length + 1, 'the rows on the replica')
     })
     afterAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
       await pool?.query(`DROP TABLE IF EXISTS ${table}`)
       await pool?.close()
     })

@@ -3,7 +3,7 @@ import { promisify } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPool, type Pool } from '../../src/pool.js'
-import { adminRun, REPLICA_CLUSTERS } from '../support/replica-clusters.js'
+import { adminRun, lockReplicaForSuite, REPLICA_CLUSTERS, withReplayPaused, withReplicaLock } from '../support/replica-clusters.js'
 import { until } from '../support/targets.js'
 
 const run = promisify(execFile)
@@ -11,6 +11,8 @@ const services = fileURLToPath(new URL('../../../../test/services/', import.meta
 
 for (const cluster of REPLICA_CLUSTERS) {
   describe(`read/write routing on a real ${cluster.name} replica`, () => {
+    // the replica is shared: no other suite pauses or stops it meanwhile
+    lockReplicaForSuite(cluster)
     let pool: Pool
     const table = `routing_${cluster.name}`
     const warnings: string[] = []
@@ -36,7 +38,8 @@ for (const cluster of REPLICA_CLUSTERS) {
       await until(() => pool.routingStats()!.replicas[0]!.healthy, 'the replica in rotation')
     })
     afterAll(async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.resumeSql).catch(() => undefined)
+      // under the lock: never in the middle of another test's pause
+      await withReplicaLock(cluster, () => adminRun(cluster.replicaAdmin(), cluster.resumeSql)).catch(() => undefined)
       await pool?.query(`DROP TABLE IF EXISTS ${table}`)
       await pool?.close()
     })
@@ -85,17 +88,14 @@ for (const cluster of REPLICA_CLUSTERS) {
     })
 
     it('takes a replica whose replay is paused out of rotation, and back when it resumes', async () => {
-      await adminRun(cluster.replicaAdmin(), cluster.pauseSql)
-      try {
+      await withReplayPaused(cluster, async () => {
         await pool.query(`INSERT INTO ${table} (id, note) VALUES (${cluster.p(1)}, ${cluster.p(2)})`, [500, 'while paused'])
         await until(() => !pool.routingStats()!.replicas[0]!.healthy, 'the lagging replica to leave the rotation')
         expect(pool.routingStats()!.replicas[0]!.reason).toMatch(/replay stopped|lagging/)
         // reads now come from the primary and see the row the replica has not applied
         expect(await pool.query(cluster.whoAmISql, [], { fetch: 'one' })).toEqual({ who: 'primary' })
         expect(await pool.query(`SELECT note FROM ${table} WHERE id = 500`, [], { fetch: 'one' })).toEqual({ note: 'while paused' })
-      } finally {
-        await adminRun(cluster.replicaAdmin(), cluster.resumeSql)
-      }
+      })
       await until(() => pool.routingStats()!.replicas[0]!.healthy, 'the replica back in rotation', 10_000)
       expect(await pool.query(cluster.whoAmISql, [], { fetch: 'one' })).toEqual({ who: 'replica' })
       expect(warnings.some((w) => w.includes('left the rotation'))).toBe(true)
@@ -120,16 +120,18 @@ for (const cluster of REPLICA_CLUSTERS) {
         }),
       )
       await new Promise((resolve) => setTimeout(resolve, 200))
-      // the replica is shared by every test run: whatever happens, start it again
-      try {
-        await run('bash', [`${services}${cluster.script}`, 'stop'], { timeout: 60_000 })
-        await until(() => !pool.routingStats()!.replicas[0]!.healthy, 'the stopped replica to leave the rotation')
-        const readsWhileDown = reads
-        await until(() => reads > readsWhileDown, 'a read answered while the replica is down', 10_000)
-      } finally {
-        await run('bash', [`${services}${cluster.script}`, 'start'], { timeout: 120_000 })
-      }
-      await until(() => pool.routingStats()!.replicas[0]!.healthy, 'the restarted replica back in rotation', 20_000)
+      // the replica is shared by every test run: whatever happens, start it again (and no other test pauses it meanwhile)
+      await withReplicaLock(cluster, async () => {
+        try {
+          await run('bash', [`${services}${cluster.script}`, 'stop'], { timeout: 60_000 })
+          await until(() => !pool.routingStats()!.replicas[0]!.healthy, 'the stopped replica to leave the rotation')
+          const readsWhileDown = reads
+          await until(() => reads > readsWhileDown, 'a read answered while the replica is down', 10_000)
+        } finally {
+          await run('bash', [`${services}${cluster.script}`, 'start'], { timeout: 120_000 })
+        }
+        await until(() => pool.routingStats()!.replicas[0]!.healthy, 'the restarted replica back in rotation', 20_000)
+      })
       stop = true
       await load
       expect(failures).toEqual([])

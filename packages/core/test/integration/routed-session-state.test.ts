@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPool, type Pool } from '../../src/pool.js'
-import { REPLICA_CLUSTERS } from '../support/replica-clusters.js'
+import { lockReplicaForSuite, REPLICA_CLUSTERS } from '../support/replica-clusters.js'
 import { until } from '../support/targets.js'
 
 /** How each database reads back the id the session's last INSERT generated. */
@@ -13,6 +13,8 @@ const HANDLES = 16
 
 for (const cluster of REPLICA_CLUSTERS) {
   describe(`session state on acquire({ target: 'auto' }) with a real ${cluster.name} replica`, () => {
+    // the replica is shared: no other suite pauses or stops it meanwhile
+    lockReplicaForSuite(cluster)
     let pool: Pool
     const table = `session_state_${cluster.name}`
 

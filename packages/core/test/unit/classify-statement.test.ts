@@ -207,7 +207,7 @@ describe('issue 10 regressions: session state', () => {
     expect(pg(sql)).toBe('unknown')
   })
 
-  it.each(['SELECT LAST_INSERT_ID()', 'SELECT last_insert_id() AS id', 'SELECT FOUND_ROWS()'])('MySQL %s is not a read', (sql) => {
+  it.each(['SELECT LAST_INSERT_ID()', 'SELECT last_insert_id() AS id', 'SELECT FOUND_ROWS()', 'SELECT @@last_insert_id', 'SELECT @@session.identity'])('MySQL %s is not a read', (sql) => {
     expect(my(sql)).toBe('unknown')
   })
 })

@@ -28,20 +28,34 @@ function safety(options: RoutingOptions, lookup: FunctionLookup | undefined, clo
 const pg = (sql: string) => analyzeStatement(sql, 'postgres')
 
 describe('FunctionSafety', () => {
-  it('asks the database only about calls neither the lists nor the built-ins settle, once while the answer is fresh', async () => {
+  it('asks the database once per function while the answer is fresh, built-ins included (for shadows)', async () => {
     const lookup = catalogue({ stable_fn: 'safe', bump: 'unsafe' })
     const clock = new ManualClock()
     const functions = safety({ functionCacheMillis: 1_000 }, lookup, clock)
     expect(await functions.kind(pg('SELECT lower(v), count(*) FROM t GROUP BY 1'))).toBe('read')
-    expect(lookup.asked).toEqual([])
+    expect(await functions.kind(pg('SELECT lower(v) FROM t'))).toBe('read')
     expect(await functions.kind(pg('SELECT stable_fn(1)'))).toBe('read')
     expect(await functions.kind(pg('SELECT bump()'))).toBe('unknown')
     expect(await functions.kind(pg('SELECT stable_fn(2), bump()'))).toBe('unknown')
-    expect(lookup.asked).toEqual([['stable_fn'], ['bump']])
+    // a qualified built-in is the built-in: nothing to ask
+    expect(await functions.kind(pg('SELECT pg_catalog.upper(v) FROM t'))).toBe('read')
+    expect(lookup.asked).toEqual([['lower', 'count'], ['stable_fn'], ['bump']])
     // the answer expires: a function replaced since is asked about again
     await clock.advance(1_000)
     expect(await functions.kind(pg('SELECT stable_fn(3)'))).toBe('read')
-    expect(lookup.asked).toEqual([['stable_fn'], ['bump'], ['stable_fn']])
+    expect(lookup.asked).toEqual([['lower', 'count'], ['stable_fn'], ['bump'], ['stable_fn']])
+  })
+
+  it("sends a built-in's statements to the primary once the database says a function of that name shadows it", async () => {
+    const lookup = catalogue({ lower: 'unsafe' })
+    const functions = safety({}, lookup)
+    // before the answer, the classifier's word on the built-in stands (the routed handle's path, which does not wait)
+    expect(functions.kindNow(pg("SELECT lower('X')"))).toBe('read')
+    expect(await functions.kind(pg("SELECT lower('X')"))).toBe('unknown')
+    expect(functions.kindNow(pg("SELECT lower('X')"))).toBe('unknown')
+    expect(await functions.kind(pg("SELECT pg_catalog.lower('X')"))).toBe('read')
+    // without a catalogue (MySQL), built-ins are never asked about
+    expect(await safety({}, undefined).kind(pg("SELECT lower('X')"))).toBe('read')
   })
 
   it('asks once for concurrent statements calling the same function', async () => {
@@ -60,6 +74,8 @@ describe('FunctionSafety', () => {
     }
     const functions = safety({}, lookup)
     expect(await functions.kind(pg('SELECT stable_fn(1)'))).toBe('unknown')
+    // a built-in keeps the classifier's word when the database cannot be asked
+    expect(await functions.kind(pg('SELECT count(*) FROM t'))).toBe('read')
     fail = false
     expect(await functions.kind(pg('SELECT stable_fn(1)'))).toBe('read')
     expect(await safety({}, catalogue({})).kind(pg('SELECT nobody_knows()'))).toBe('unknown')
@@ -77,6 +93,8 @@ describe('FunctionSafety', () => {
     // a denied name is denied in every schema, built-ins included
     expect(await functions.kind(pg("SELECT lower('X')"))).toBe('unknown')
     expect(await functions.kind(pg("SELECT pg_catalog.lower('X')"))).toBe('unknown')
+    expect(await safety({ unsafeFunctions: ['left'] }, lookup).kind(pg("SELECT left('abc', 2) FROM a LEFT JOIN b ON true"))).toBe('unknown')
+    expect(await safety({}, lookup).kind(pg("SELECT left('abc', 2) FROM a LEFT JOIN (SELECT 1) b ON true"))).toBe('read')
     expect(await functions.kind(pg('SELECT myschema.reader()'))).toBe('read')
     // lists never turn a write into a read
     expect(await functions.kind(pg('SELECT counted_writer() FROM t FOR UPDATE'))).toBe('write')
@@ -92,7 +110,7 @@ describe('FunctionSafety', () => {
 
 describe("PostgreSQL's catalogue judge", () => {
   const row = (nspname: string, proname: string, provolatile: string, prokind = 'f', onPath = true): CatalogueRow => ({ nspname, proname, provolatile, prokind, on_path: onPath })
-  const call = (name: string, schema?: string): FunctionCall => ({ name, schema, builtin: undefined })
+  const call = (name: string, schema?: string, builtin?: 'safe'): FunctionCall => ({ name, schema, builtin })
 
   it('calls a function safe when every overload it may resolve to is immutable or stable', () => {
     const rows = [
@@ -122,5 +140,18 @@ describe("PostgreSQL's catalogue judge", () => {
       missing: 'unsafe',
       'other.g': 'unsafe',
     })
+  })
+
+  it('judges an unqualified built-in by its shadows outside pg_catalog only', () => {
+    const rows = [
+      row('pg_catalog', 'random', 'v'),
+      row('pg_catalog', 'lower', 'i'),
+      row('public', 'lower', 'v'),
+      row('pg_catalog', 'upper', 'i'),
+      row('public', 'upper', 's'),
+      row('elsewhere', 'upper', 'v', 'f', false),
+    ]
+    const verdicts = judgeFromCatalogue([call('random', undefined, 'safe'), call('lower', undefined, 'safe'), call('upper', undefined, 'safe'), call('count', undefined, 'safe')], rows)
+    expect(Object.fromEntries(verdicts)).toEqual({ random: 'safe', lower: 'unsafe', upper: 'safe', count: 'safe' })
   })
 })

@@ -202,10 +202,22 @@ describe('acquire({ target: "auto" })', () => {
     await pool.close()
   })
 
-  it('pins for session state: SET, temporary tables, unknown functions', async () => {
+  it('pins for session state: writes, SET, temporary tables, named prepared statements, sequences, locks, unknown functions', async () => {
     const { pool } = cluster(1)
     await pool.ready()
-    for (const sql of ["SET search_path = 'x'", 'CREATE TEMPORARY TABLE tmp (a int)', "SELECT pg_advisory_lock(1)"]) {
+    const statements = [
+      'INSERT INTO t VALUES (1)',
+      'UPDATE t SET a = 1',
+      'DELETE FROM t',
+      "SET search_path = 'x'",
+      'CREATE TEMPORARY TABLE tmp (a int)',
+      'PREPARE q AS SELECT 1',
+      "SELECT nextval('s')",
+      "SELECT setval('s', 1)",
+      'SELECT pg_advisory_lock(1)',
+      'SELECT my_function()',
+    ]
+    for (const sql of statements) {
       const conn = await pool.acquire({ target: 'auto' })
       await conn.query(sql)
       expect(conn.id).toMatch(/^conn-/)
@@ -304,13 +316,14 @@ describe('read-your-writes on every borrowing path', () => {
     await pool.close()
   })
 
-  it('a write whose transaction is still open keeps the scope on the primary, and its commit records the position', async () => {
+  it('a write inside a transaction marks the scope at its commit, with the position after the commit', async () => {
     const { stubs, pool } = cluster(1)
     await pool.ready()
     await pool.scope(async () => {
       const conn = await pool.acquire()
       await conn.query('BEGIN')
       await conn.query('UPDATE t SET a = 1')
+      // nobody sees the uncommitted row: the scope reads as before
       await pool.query('SELECT mid_transaction FROM t')
       await conn.query('COMMIT')
       conn.release()
@@ -318,8 +331,37 @@ describe('read-your-writes on every borrowing path', () => {
       stubs.catchUp()
       await pool.query('SELECT caught_up FROM t')
     })
-    expect(stubs.primary.ran).toEqual(['UPDATE t SET a = 1', 'SELECT mid_transaction FROM t', 'SELECT after_commit FROM t'])
-    expect(stubs.replicas[0]!.ran).toEqual(['SELECT caught_up FROM t'])
+    expect(stubs.primary.ran).toEqual(['UPDATE t SET a = 1', 'SELECT after_commit FROM t'])
+    expect(stubs.replicas[0]!.ran).toEqual(['SELECT mid_transaction FROM t', 'SELECT caught_up FROM t'])
+    await pool.close()
+  })
+
+  it('two scopes writing in one transaction are both marked at its commit', async () => {
+    const { stubs, pool } = cluster(1)
+    await pool.ready()
+    const conn = await pool.acquire()
+    await conn.query('BEGIN')
+    let commit!: () => void
+    const committed = new Promise<void>((resolve) => (commit = resolve))
+    const updated: Array<Promise<void>> = []
+    // each scope writes in the one transaction, then reads (in its own scope) once it committed
+    const writeThenRead = (value: number, read: string) => {
+      let done!: () => void
+      updated.push(new Promise<void>((resolve) => (done = resolve)))
+      return pool.scope(async () => {
+        await conn.query(`UPDATE t SET a = ${value}`)
+        done()
+        await committed
+        return pool.query(read)
+      })
+    }
+    const reads = Promise.all([writeThenRead(1, 'SELECT first_scope FROM t'), writeThenRead(2, 'SELECT second_scope FROM t')])
+    await Promise.all(updated)
+    await conn.query('COMMIT')
+    conn.release()
+    commit()
+    await reads
+    expect(stubs.primary.ran).toEqual(['UPDATE t SET a = 1', 'UPDATE t SET a = 2', 'SELECT first_scope FROM t', 'SELECT second_scope FROM t'])
     await pool.close()
   })
 })

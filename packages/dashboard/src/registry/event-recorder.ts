@@ -18,12 +18,10 @@ export class EventRecorder {
   readonly #onRemove = (id: string, reason: PoolEvents['remove'][1]) => this.#record('remove', id, reason)
   readonly #onError = (error: Error, id: string | undefined) => this.#record('error', id ?? null, describeError(error))
   readonly #onBreaker = (transition: BreakerTransition) => this.#record('breaker', null, this.#describeTransition(transition))
-  readonly #poolName: string
 
   constructor(pool: DashboardPool, now: () => number) {
     this.#pool = pool
     this.#now = now
-    this.#poolName = pool.stats().pool.name
     pool.on('connect', this.#onConnect).on('remove', this.#onRemove).on('error', this.#onError).on('breaker', this.#onBreaker)
   }
 
@@ -41,9 +39,19 @@ export class EventRecorder {
 
   /** `replica-1: closed → open (consecutive-failures)`, the node named as the page names it. */
   #describeTransition(t: BreakerTransition): string {
-    const prefix = `${this.#poolName}/`
-    const node = t.node === this.#poolName ? 'primary' : t.node.startsWith(prefix) ? t.node.slice(prefix.length) : t.node
+    // read when a breaker changes, not when the pool is added: a pool whose stats() fails must not keep it off the page
+    const poolName = this.#poolName()
+    const prefix = `${poolName}/`
+    const node = t.node === poolName ? 'primary' : t.node.startsWith(prefix) ? t.node.slice(prefix.length) : t.node
     return clipText(`${node}: ${t.from} → ${t.to} (${t.reason})`)
+  }
+
+  #poolName(): string | undefined {
+    try {
+      return this.#pool.stats().pool.name
+    } catch {
+      return undefined
+    }
   }
 
   #record(kind: PoolEventKind, connectionId: string | null, detail: string | null): void {

@@ -36,13 +36,19 @@ export function functionSafetyQuery(calls: readonly FunctionCall[]): PgQueryConf
  * any of them, so all must be safe). Safe means immutable or stable (which
  * PostgreSQL forbids to write) and, outside pg_catalog, a plain function or
  * a window function: a user's aggregate is marked immutable whatever its
- * transition function does. No candidate at all is unsafe (primary).
+ * transition function does. No candidate at all is unsafe (primary). An
+ * unqualified built-in the classifier knows to be safe is judged by the
+ * functions of the same name outside pg_catalog only: safe when there are
+ * none, or all of them are safe.
  */
 export function judgeFromCatalogue(calls: readonly FunctionCall[], rows: readonly CatalogueRow[]): Map<string, 'safe' | 'unsafe'> {
   const verdicts = new Map<string, 'safe' | 'unsafe'>()
   for (const call of calls) {
-    const candidates = rows.filter((row) => row.proname === call.name && (call.schema === undefined ? row.on_path : row.nspname === call.schema))
-    const safe = candidates.length > 0 && candidates.every(isSafe)
+    let candidates = rows.filter((row) => row.proname === call.name && (call.schema === undefined ? row.on_path : row.nspname === call.schema))
+    // a built-in the classifier knows to be safe (random() is volatile, yet reads only): judged by its shadows alone
+    const builtin = call.builtin === 'safe' && call.schema === undefined
+    if (builtin) candidates = candidates.filter((row) => row.nspname !== 'pg_catalog')
+    const safe = (builtin || candidates.length > 0) && candidates.every(isSafe)
     verdicts.set(functionKey(call), safe ? 'safe' : 'unsafe')
   }
   return verdicts

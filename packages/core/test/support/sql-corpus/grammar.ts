@@ -50,6 +50,7 @@ export class Grammar {
     const r = this.#random
     const shapes: Array<[number, () => Part[]]> = [
       [30, () => this.#select(true)],
+      [6, () => this.#grouped()],
       [10, () => this.#setOperation()],
       [12, () => this.#withQuery()],
       [6, () => this.#explain()],
@@ -102,9 +103,17 @@ export class Grammar {
   #literal(): Part {
     const r = this.#random
     const common = ["'FOR UPDATE'", "'; DELETE FROM diff_a; --'", "'*/'", "'/*'", "'--'", "'#'", "'it''s'", "'$$'", "'$q1$'", "''", "'INSERT INTO'"]
-    const pg = ["$$ FOR UPDATE $$", "$q1$ DELETE FROM diff_a $q1$", "$a_b$ ' $a_b$", "E'it\\'s FOR UPDATE'", "E'\\\\'", "'C:\\'"]
-    const my = ["'it\\'s FOR UPDATE'", "'C:\\\\'", "\"FOR UPDATE\"", "\"it\"\"s\"", "'\\\\'", "_utf8mb4'LOCK IN SHARE MODE'"]
+    // text only: PostgreSQL compares a text column with none of bit strings, numbers
+    const pg = ["$$ FOR UPDATE $$", "$q1$ DELETE FROM diff_a $q1$", "$a_b$ ' $a_b$", "E'it\\'s FOR UPDATE'", "E'\\\\'", "'C:\\'", "U&'d\\0061t'", "$Q$$q$$Q$"]
+    const my = ["'it\\'s FOR UPDATE'", "'C:\\\\'", "\"FOR UPDATE\"", "\"it\"\"s\"", "'\\\\'", "_utf8mb4'LOCK IN SHARE MODE'", "x'41'", "N'FOR SHARE'"]
     return raw(r.pick([...common, ...(this.#pg ? pg : my)]))
+  }
+
+  /** A literal of any type: a string, a bit string, a hexadecimal, a number. */
+  #anyLiteral(): Part {
+    const r = this.#random
+    if (r.chance(0.6)) return this.#literal()
+    return raw(r.pick(["X'1F'", "B'101'", '1e3', '.5', '0.5e-3', ...(this.#pg ? [] : ['0x41'])]))
   }
 
   /** An expression over alias `a`. */
@@ -116,7 +125,7 @@ export class Grammar {
       case 1:
         return this.#column(a)
       case 2:
-        return [this.#literal()]
+        return [this.#anyLiteral()]
       case 3:
         return [w('lower'), glued('('), ...this.#textColumn(a), raw(')')]
       case 4:
@@ -176,7 +185,7 @@ export class Grammar {
     }
     this.#hazard('session state')
     if (this.#pg) return r.pick([call('lastval', []), call('txid_current', []), call('set_config', [raw("'diff.x'"), raw(','), raw("'1'"), raw(','), w('false')])])
-    return r.pick([call('LAST_INSERT_ID', []), call('RELEASE_LOCK', [raw("'diff'")]), [raw('('), raw('@diff_v'), raw(':='), raw('1'), raw(')')], call('lastval', [raw(seq)])])
+    return r.pick([call('LAST_INSERT_ID', []), call('RELEASE_LOCK', [raw("'diff'")]), [raw('('), raw('@diff_v'), raw(':='), raw('1'), raw(')')], call('lastval', [raw(seq)]), [raw('@@last_insert_id')], [raw('@@session.identity')]])
   }
 
   #table(): string {
@@ -186,7 +195,7 @@ export class Grammar {
   /** `SELECT max(x.id) FROM t x WHERE ...`: one value. */
   #scalarSubquery(depth: number): Part[] {
     const a = this.#alias()
-    return [w('SELECT'), w('max'), glued('('), raw(a), glued('.'), glued('id', true), raw(')'), w('FROM'), raw(this.#table()), raw(a), ...this.#where(a, depth)]
+    return [w('SELECT'), w('max'), glued('('), raw(a), glued('.'), glued('id', true), raw(')'), w('FROM'), raw(this.#table()), raw(a), ...this.#where(a, depth), ...this.#maybeLock(0.05)]
   }
 
   #where(a: string, depth: number): Part[] {
@@ -197,7 +206,7 @@ export class Grammar {
       () => [raw(a), glued('.'), glued('id', true), raw('>'), raw('0')],
       () => [raw(a), glued('.'), glued('v', true), raw('<>'), this.#literal()],
       () => [raw(a), glued('.'), glued('id', true), w('IN'), raw('('), w('SELECT'), raw(b), glued('.'), glued('id', true), w('FROM'), raw(this.#table()), raw(b), ...this.#maybeLock(), raw(')')],
-      () => [w('EXISTS'), raw('('), w('SELECT'), raw('1'), w('FROM'), raw(this.#table()), raw(b), w('WHERE'), raw(b), glued('.'), glued('id', true), raw('='), raw(a), glued('.'), glued('id', true), raw(')')],
+      () => [w('EXISTS'), raw('('), w('SELECT'), raw('1'), w('FROM'), raw(this.#table()), raw(b), w('WHERE'), raw(b), glued('.'), glued('id', true), raw('='), raw(a), glued('.'), glued('id', true), ...this.#maybeLock(0.1), raw(')')],
       () => [...this.#expression(a, depth + 1), w('IS'), w('NOT'), w('NULL')],
     ])()
     return [w('WHERE'), ...condition]
@@ -208,7 +217,7 @@ export class Grammar {
     const r = this.#random
     if (!r.chance(probability)) return []
     this.#hazard('locking clause')
-    if (this.#pg) return words(r.pick(['FOR UPDATE', 'FOR SHARE', 'FOR NO KEY UPDATE', 'FOR KEY SHARE', 'FOR UPDATE SKIP LOCKED', 'FOR SHARE NOWAIT']))
+    if (this.#pg) return words(r.pick(['FOR UPDATE', 'FOR SHARE', 'FOR NO KEY UPDATE', 'FOR KEY SHARE', 'FOR UPDATE SKIP LOCKED', 'FOR SHARE NOWAIT', 'FOR UPDATE OF t1', 'FOR SHARE OF t1 SKIP LOCKED']))
     const clause = r.pick(['FOR UPDATE', 'LOCK IN SHARE MODE', 'FOR UPDATE SKIP LOCKED', 'FOR UPDATE NOWAIT'])
     // in an executable comment, as MySQL dumps and MariaDB-aware code write them
     if (r.chance(0.4)) return [raw(`${r.pick(['/*!', '/*!50000 ', '/*M!', '/*M!100100 '])}${clause} */`)]
@@ -224,7 +233,7 @@ export class Grammar {
     for (let i = 0; i < count; i++) {
       if (i > 0) list.push(raw(','))
       list.push(...this.#expression(a, 0))
-      if (r.chance(0.3)) list.push(w('AS'), r.pick([raw(this.#pg ? '"select"' : '`select`'), raw('x' + i), raw(this.#pg ? '"for update"' : '`delete`')]))
+      if (r.chance(0.3)) list.push(w('AS'), r.pick([raw(this.#pg ? '"select"' : '`select`'), raw('x' + i), raw(this.#pg ? '"for update"' : '`delete`'), raw(this.#pg ? '"a""b"' : '`a``b`'), raw(`a$${i}`), raw(this.#pg ? '"/*"' : '`#`')]))
     }
     const from: Part[] = [w('FROM'), ...this.#source(a)]
     if (r.chance(0.35)) {
@@ -242,6 +251,18 @@ export class Grammar {
         : [w('SELECT'), ...this.#column(a), ...from, ...tail, w('LIMIT'), raw('1'), w('INTO'), raw('@diff_var')]
     }
     return [w('SELECT'), ...(r.chance(0.1) ? [w('DISTINCT')] : []), ...list, ...from, ...this.#where(a, 0), ...tail]
+  }
+
+  /** GROUP BY / HAVING with aggregates, or a window function. */
+  #grouped(): Part[] {
+    const r = this.#random
+    const a = this.#alias()
+    const key = this.#textColumn(a)
+    if (r.chance(0.4)) {
+      return [w('SELECT'), ...this.#intColumn(a), raw(','), w('row_number'), glued('('), raw(')'), w('OVER'), raw('('), w('PARTITION'), w('BY'), ...key, w('ORDER'), w('BY'), raw(a), glued('.'), glued('id', true), raw(')'), w('AS'), raw('rn'), w('FROM'), raw(this.#table()), raw(a), ...this.#maybeLock(0.05)]
+    }
+    const aggregate = r.pick([[w('count'), glued('('), raw('*'), raw(')')], [w('sum'), glued('('), ...this.#intColumn(a), raw(')')], [w('max'), glued('('), ...this.#intColumn(a), raw(')')]])
+    return [w('SELECT'), ...key, raw(','), ...aggregate, w('FROM'), raw(this.#table()), raw(a), ...this.#where(a, 1), w('GROUP'), w('BY'), ...key, ...(r.chance(0.4) ? [w('HAVING'), w('count'), glued('('), raw('*'), raw(')'), raw('>'), raw('0')] : []), ...this.#maybeLock(0.05)]
   }
 
   /** A table, or a derived table (which may hold a lock). */
@@ -272,7 +293,7 @@ export class Grammar {
   /** WITH: CTEs that read, lock, or (PostgreSQL) modify data. */
   #withQuery(): Part[] {
     const r = this.#random
-    const parts: Part[] = [w('WITH')]
+    const parts: Part[] = [w('WITH'), ...(r.chance(0.15) ? [w('RECURSIVE')] : [])]
     const names: string[] = []
     const n = 1 + r.int(2)
     for (let i = 0; i < n; i++) {
@@ -281,7 +302,7 @@ export class Grammar {
       if (i > 0) parts.push(raw(','))
       parts.push(raw(name))
       if (r.chance(0.3)) parts.push(raw('('), glued('k', true), raw(')'))
-      parts.push(w('AS'), raw('('))
+      parts.push(w('AS'), ...(this.#pg && r.chance(0.15) ? words(r.pick(['MATERIALIZED', 'NOT MATERIALIZED'])) : []), raw('('))
       if (this.#pg && r.chance(0.15)) {
         this.#hazard('data-modifying CTE')
         parts.push(
