@@ -8,6 +8,10 @@ import { MYSQL_URL, PG_REPLICA_URL, PG_URL, TEST_PASSWORD } from '../support/dat
 import { get } from '../support/http.js'
 import { parseMetrics } from '../support/metrics-text.js'
 import { runWorkload } from '../support/workload.js'
+import { lockReplicasForFile } from '../../../core/test/support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres')
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-dashboard-snapshots-'))
 const pools: Pool[] = []
