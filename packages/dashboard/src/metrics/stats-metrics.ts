@@ -38,6 +38,9 @@ export const STATS_METRICS: readonly StatsMetric[] = [
     labelNames: POOL_NODE,
     samples: (p) => (p.health.length === 0 ? [] : primary(p, Math.min(...p.health.map((h) => h.score)))),
   },
+  { name: 'sluice_pool_size_target', help: 'Connections the pool keeps open: min, or the adaptive target.', type: 'gauge', labelNames: POOL_NODE, samples: (p) => (p.sizing ? primary(p, p.sizing.target) : []) },
+  { name: 'sluice_pool_size_ceiling', help: 'The most connections the pool may open: max, or less when the server has less room.', type: 'gauge', labelNames: POOL_NODE, samples: (p) => (p.sizing ? primary(p, p.sizing.ceiling) : []) },
+  { name: 'sluice_pool_size_changes_total', help: 'Moves of the adaptive target.', type: 'counter', labelNames: POOL_NODE, samples: (p) => (p.sizing ? primary(p, p.sizing.changes) : []) },
   { name: 'sluice_connections_created_total', help: 'Connections opened.', type: 'counter', labelNames: POOL_NODE, samples: (p) => primary(p, p.totals.connectionsCreated) },
   {
     name: 'sluice_connections_recycled_total',

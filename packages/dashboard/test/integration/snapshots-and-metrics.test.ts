@@ -171,6 +171,10 @@ describe('a pool on the dashboard', () => {
     expect(at('sluice_connections_idle')).toBe(stats.currentState.availableConnections)
     expect(at('sluice_connections_max')).toBe(3)
     expect(at('sluice_connections_min')).toBe(1)
+    // a fixed pool: its target is min, its ceiling max, and it never resizes
+    expect(at('sluice_pool_size_target')).toBe(stats.sizing!.target)
+    expect(at('sluice_pool_size_ceiling')).toBe(3)
+    expect(at('sluice_pool_size_changes_total')).toBe(0)
     expect(at('sluice_statement_cache_hits_total')).toBe(stats.statements.hits)
     expect(at('sluice_acquire_wait_p99_seconds')).toBeCloseTo(stats.performance.p99AcquisitionTimeMs / 1000, 9)
     expect(m.get('sluice_workflows_completed_total{pool="exported"}')).toBe(stats.workflows.completed)
