@@ -8,6 +8,10 @@ import { FAULT_TARGETS } from './support/fault-targets.js'
 import { failOnProcessErrors } from './support/process-errors.js'
 import { MARGIN_MILLIS, useScene } from './support/scene.js'
 import { describeError, resolvesWithin, settleWithin } from './support/settle.js'
+import { lockReplicasForFile } from '../../packages/core/test/support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres', 'mysql')
 
 /**
  * The circuit breaker of each node, against real servers behind the fault

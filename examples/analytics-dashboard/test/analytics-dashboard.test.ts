@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { runAnalytics } from '../src/analytics.js'
+import { lockReplicasForFile } from '../../../packages/core/test/support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres')
 
 const PRIMARY_URL = process.env.SLUICE_TEST_PG_URL ?? 'postgres://sluice:sluice-secret@127.0.0.1:5432/sluice'
 const REPLICA_URL = process.env.SLUICE_TEST_PG_REPLICA_URL ?? 'postgres://sluice:sluice-secret@127.0.0.1:5433/sluice'

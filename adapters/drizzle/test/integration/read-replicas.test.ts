@@ -12,6 +12,10 @@ import { drizzle as drizzleMysql2 } from '../../src/mysql2/index.js'
 import { drizzle as drizzleNodePg } from '../../src/node-postgres/index.js'
 import { sluiceOf } from '../../src/index.js'
 import { MYSQL_URL, PG_URL, sleep } from '../support/databases.js'
+import { lockReplicasForFile } from '../../../../packages/core/test/support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres', 'mysql')
 
 const AT = new Date('2024-05-06T07:08:09.123Z')
 

@@ -10,6 +10,10 @@ import { MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_URL, PG_URL } from '../support
 import { corpusSeed, generateCorpus } from '../support/sql-corpus/corpus.js'
 import { createFixtures } from '../support/sql-corpus/fixtures.js'
 import { until } from '../support/targets.js'
+import { lockReplicasForFile } from '../support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres', 'mysql')
 
 /**
  * The real standby as the oracle for the classifier: every statement of a

@@ -7,6 +7,10 @@ import { createPool, type Pool } from '../../src/pool.js'
 import { MYSQL_REPLICA_URL, MYSQL_URL, PG_REPLICA_URL, PG_URL } from '../support/databases.js'
 import { createFixtures } from '../support/sql-corpus/fixtures.js'
 import { until } from '../support/targets.js'
+import { lockReplicasForFile } from '../support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres', 'mysql')
 
 /** How the router judges the functions a statement calls, on the real replicas. */
 

@@ -3,6 +3,10 @@ import { postgres } from '../../src/dialects/pg/index.js'
 import { createPool, type Pool } from '../../src/pool.js'
 import { PG_REPLICA_URL, PG_URL, TEST_PASSWORD } from '../support/databases.js'
 import { until } from '../support/promises.js'
+import { lockReplicasForFile } from '../support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres')
 
 /** Nothing listens here (a port reserved for this suite's private servers): a replica that is down. */
 const DOWN_REPLICA_URL = PG_URL.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:5489')

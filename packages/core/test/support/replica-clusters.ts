@@ -178,3 +178,13 @@ async function abandoned(lock: string): Promise<boolean> {
     return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }
+
+/**
+ * Holds the named replicas' locks for the whole test file, for a file that
+ * needs them in rotation (caught up, not stopped): another file's pause or
+ * stop must not land in its middle. Always in REPLICA_CLUSTERS' order, so
+ * two files never each hold one and wait for the other.
+ */
+export function lockReplicasForFile(...names: ReadonlyArray<ReplicaCluster['name']>): void {
+  for (const cluster of REPLICA_CLUSTERS) if (names.includes(cluster.name)) lockReplicaForSuite(cluster)
+}

@@ -45,6 +45,7 @@ export function collectPool(entry: RegisteredPool, { at, previous, drainEvents =
     routing: routing
       ? { readsToReplicas: routing.readsToReplicas, readsToPrimary: routing.readsToPrimary, writes: routing.writes, fallbacks: routing.fallbacks }
       : null,
+    sizing: stats.sizing ? { mode: stats.sizing.mode, target: stats.sizing.target, ceiling: stats.sizing.ceiling, changes: stats.sizing.changes } : null,
     events,
     eventsDropped: dropped,
   }

@@ -36,10 +36,22 @@ export interface PoolSnapshot {
   readonly patterns: readonly PatternSnapshot[]
   /** Null without replicas. */
   readonly routing: RoutingTotals | null
+  /** The pool's size as learning sees it (`stats().sizing`); null when learning is off. */
+  readonly sizing: SizingSnapshot | null
   /** Pool events since the previous sample, oldest first. */
   readonly events: readonly PoolEventRecord[]
   /** Events left out of `events` because there were more than a frame carries. */
   readonly eventsDropped: number
+}
+
+export interface SizingSnapshot {
+  readonly mode: 'fixed' | 'adaptive'
+  /** Connections kept open: `min`, or the adaptive target. */
+  readonly target: number
+  /** The most the pool may open: `max`, or less when the server has less room. */
+  readonly ceiling: number
+  /** Moves of the adaptive target since the pool started. */
+  readonly changes: number
 }
 
 export interface ConnectionCounts {

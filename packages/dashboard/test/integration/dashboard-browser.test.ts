@@ -10,6 +10,10 @@ import { PG_REPLICA_URL, PG_URL } from '../support/databases.js'
 import { markupFound, poolNames, readPool, scriptVisibleCookies, waitForEvent, waitForPool, waitForPoolCount, type PoolOnPage } from '../support/page-reader.js'
 import { StatsTimeline } from '../support/stats-timeline.js'
 import { runWorkload, type Workload } from '../support/workload.js'
+import { lockReplicasForFile } from '../../../core/test/support/replica-clusters.js'
+
+// needs the shared replica(s) in rotation: no other file pauses or stops them meanwhile
+lockReplicasForFile('postgres')
 
 const REFRESH = 200
 // about 15 s on a quiet machine; the margin is for a machine busy with other work
