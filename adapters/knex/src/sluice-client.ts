@@ -120,12 +120,14 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     _stream(connection: unknown, obj: KnexQueryObject, stream: Writable, options?: Record<string, unknown>): Promise<void> {
       if (!obj.sql) throw new Error('The query is empty')
       // the same options as `.query()` refuses, and rows are streamed as objects only
-      if (flavor.runOptions(obj.options)?.rowMode === 'array') {
+      const streamOptions = flavor.runOptions(obj.options)
+      if (streamOptions?.rowMode === 'array') {
         throw new TypeError('@sluice/knex: rows as arrays (rowMode, rowsAsArray, nestTables) are not supported by .stream() on Sluice; use the query without .stream()')
       }
       const lease = leaseOf(connection)
       const { sql, bindings } = knexStatement(obj)
-      const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options) }), { objectMode: true })
+      const driverOptions = { typeCast: streamOptions?.typeCast, safeIntegers: streamOptions?.safeIntegers }
+      const rows = Readable.from(lease.stream(sql, flavor.bindings(this, bindings), { chunkSize: chunkSize(options), ...driverOptions }), { objectMode: true })
       // Knex gives a streamed connection back once the stream closes, after the consumer
       // has seen its end; outside a transaction, give it back as soon as the last row is read
       if (!(this as { transacting?: boolean }).transacting) rows.once('end', () => void releaseConnection(connection))

@@ -33,7 +33,26 @@ export interface RunOptions {
    * `Dialect.statementCacheStats`). Defaults to the dialect's own setting.
    */
   readonly prepare?: boolean
+  /**
+   * MySQL/MariaDB only: mysql2's `typeCast` for this statement, in place of
+   * the dialect's (mysql2's per-query option). The statement runs on the text
+   * protocol, outside the statement cache. Other dialects ignore it.
+   */
+  readonly typeCast?: StatementTypeCast
+  /**
+   * SQLite only: integers of this statement as `BigInt` (`true`) or numbers
+   * (`false`), better-sqlite3's `statement.safeIntegers()`, in place of the
+   * connection's default. The statement is compiled for this use, outside the
+   * statement cache. Other dialects ignore it.
+   */
+  readonly safeIntegers?: boolean
 }
+
+/**
+ * mysql2's `typeCast`: a boolean, or `(field, next) => value`. Written as a
+ * method type so that a function typed against mysql2's own field type fits.
+ */
+export type StatementTypeCast = boolean | { cast(field: { readonly name: string; readonly type: string; string(encoding?: string): string | null }, next: () => unknown): unknown }['cast']
 
 /** Statement-cache figures of one connection, all measured. */
 export interface StatementCacheStats {
@@ -84,7 +103,7 @@ export interface QueryResult<Row = Record<string, unknown>> {
 }
 
 /** Options for {@link Dialect.stream}. */
-export interface StreamOptions {
+export interface StreamOptions extends Pick<RunOptions, 'typeCast' | 'safeIntegers'> {
   /** Rows fetched from the server per round trip. */
   readonly chunkSize: number
 }

@@ -90,7 +90,7 @@ export class Pool {
     )
     // one catalog for every node, so a fingerprint counts its runs on the replicas too
     this.#statements = new StatementCatalog(config.patterns, config.dialect.kind, () => config.clock.now())
-    this.patterns = new QueryPatterns(this.#statements.patterns)
+    this.patterns = new QueryPatterns(this.#statements.patterns, { forecast: () => this.forecast() })
     this.#primary = new ConnectionPool(config, this.#log, { workflows: this.#workflows.tracker, statements: this.#statements })
     // each replica is a pool of its own, with the primary's sizes and timers
     this.#router =

@@ -57,7 +57,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   })
   const sampler = new Sampler(registry, config.refreshIntervalMillis, now)
   const streams = new EventStreams(sampler)
-  const metrics = createMetricsSource(registry, now)
+  const metrics = createMetricsSource(registry)
   const auth = new Authenticator(config.token, port)
   server.on('request', createRequestHandler({ auth, loopbackOnly: isLoopback(config.host), files, streams, sampler, metrics }))
   sampler.start()

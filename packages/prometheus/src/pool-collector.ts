@@ -44,7 +44,14 @@ export class PoolCollector {
   #read(): PoolMetrics[] {
     if (this.#reading === undefined) {
       for (const pool of this.pools.keys()) if (pool.closed) this.pools.delete(pool)
-      this.#reading = [...this.pools].map(([pool, label]) => ({ ...pool.metrics(), pool: label }))
+      this.#reading = []
+      for (const [pool, label] of this.pools) {
+        try {
+          this.#reading.push({ ...pool.metrics(), pool: label })
+        } catch {
+          // a pool that cannot be read leaves this scrape; the others are still served
+        }
+      }
       // every family of one scrape asks in the same turn of the event loop
       queueMicrotask(() => (this.#reading = undefined))
     }

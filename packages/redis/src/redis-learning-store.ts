@@ -1,5 +1,6 @@
 import { ConfigError, type LearningStore } from '@sluice/core'
 import type { RedisClient } from './redis-client.js'
+import { withDeadline } from './with-deadline.js'
 
 /** Options of {@link redisLearningStore}. */
 export interface RedisLearningStoreOptions {
@@ -38,20 +39,11 @@ export function redisLearningStore(options: RedisLearningStoreOptions): Learning
   }
 }
 
+const TIMED_OUT = Symbol('timed out')
+
 /** `promise`, or a rejection after `millis` (the timer never keeps the process alive). */
-function withLimit<T>(promise: Promise<T>, millis: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} took over ${millis}ms`)), millis)
-    timer.unref()
-    promise.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        clearTimeout(timer)
-        reject(error instanceof Error ? error : new Error(String(error)))
-      },
-    )
-  })
+async function withLimit<T>(promise: Promise<T>, millis: number, what: string): Promise<T> {
+  const outcome = await withDeadline<T | typeof TIMED_OUT>(promise, millis, TIMED_OUT)
+  if (outcome === TIMED_OUT) throw new Error(`${what} took over ${millis}ms`)
+  return outcome
 }

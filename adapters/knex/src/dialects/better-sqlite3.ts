@@ -21,10 +21,10 @@ const SQLITE_NAMES: Readonly<Record<string, string | null>> = {
 
 /** The per-query option stock Knex reads for better-sqlite3 (`statement.safeIntegers()`). */
 const SQLITE_QUERY_OPTIONS: QueryOptionRules = {
-  honoured: {},
-  refused: {
-    safeIntegers: 'Sluice prepares and caches the statement itself; set connection.options.safeIntegers for every statement instead',
+  honoured: {
+    safeIntegers: (value) => (typeof value === 'boolean' ? { safeIntegers: value } : undefined),
   },
+  refused: {},
 }
 
 interface DriverOptions {

@@ -1,4 +1,4 @@
-import { mysql, type MysqlDialectConfig } from '@sluice/core'
+import { mysql, type ExecuteOptions, type MysqlDialectConfig } from '@sluice/core'
 import type { Knex } from 'knex'
 import { callbackConnection, type CallbackConnection } from '../callback-connection.js'
 import type { SetupStep } from '../connection-setup.js'
@@ -23,6 +23,7 @@ const MYSQL_NAMES: Readonly<Record<string, string | null>> = {
   supportBigNumbers: 'supportBigNumbers',
   bigNumberStrings: 'bigNumberStrings',
   typeCast: 'typeCast',
+  multipleStatements: 'multipleStatements',
   connectTimeout: 'connectTimeoutMillis',
   connectTimeoutMillis: 'connectTimeoutMillis',
 }
@@ -36,9 +37,10 @@ const MYSQL_QUERY_OPTIONS: QueryOptionRules = {
     // read as arrays, nested in respond(): columns of the same name from two tables both survive
     nestTables: (value) => (value === true || typeof value === 'string' ? { rowMode: 'array' } : undefined),
     timeout: (value) => (typeof value === 'number' && value > 0 ? { timeoutMillis: value } : undefined),
+    // mysql2's own per-query option, as stock passes it
+    typeCast: (value) => (typeof value === 'boolean' || typeof value === 'function' ? { typeCast: value as ExecuteOptions['typeCast'] } : undefined),
   },
   refused: {
-    typeCast: PER_CONNECTION,
     dateStrings: PER_CONNECTION,
     supportBigNumbers: PER_CONNECTION,
     bigNumberStrings: PER_CONNECTION,

@@ -4,7 +4,7 @@ import { CapabilityError } from '../errors/capability-error.js'
 import { ConnectionReleasedError } from '../errors/connection-released-error.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import type { WorkflowScope } from '../workflow/workflow-scope.js'
-import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
+import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
 import type { EntryLease, PoolEntry } from './pool-entry.js'
 import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
 import { checkFetch, readStatement, type Statement } from './statement-arguments.js'
@@ -127,14 +127,13 @@ export class Lease implements PoolConnection, EntryLease {
     const host = this.#host
     const entry = this.entry
     const timeoutMillis = options?.timeoutMillis ?? host.queryTimeoutMillis
-    const runOptions: RunOptions =
-      options?.rowMode === undefined && options?.prepare === undefined ? NO_OPTIONS : { rowMode: options.rowMode, prepare: options.prepare }
+    const runOptions: RunOptions = options === undefined ? NO_OPTIONS : statementOptions(options)
     const running = entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
     const observer = host.observer
     return observer === undefined || !observer.watches(this) ? running : observed(running, observer, this, sql, options?.hint)
   }
 
-  async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {
+  async *stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R> {
     this.#assertUsable('stream on')
     const host = this.#host
     const { dialect } = host
@@ -149,7 +148,8 @@ export class Lease implements PoolConnection, EntryLease {
       })
     })
     try {
-      for await (const row of dialect.stream(raw, sql, params, { chunkSize: options?.chunkSize ?? STREAM_CHUNK_SIZE })) {
+      const streamOptions = { chunkSize: options?.chunkSize ?? STREAM_CHUNK_SIZE, typeCast: options?.typeCast, safeIntegers: options?.safeIntegers }
+      for await (const row of dialect.stream(raw, sql, params, streamOptions)) {
         yield row as R
       }
       finish()
@@ -199,6 +199,13 @@ export class Lease implements PoolConnection, EntryLease {
 }
 
 const NO_OPTIONS: RunOptions = Object.freeze({})
+
+/** What of the caller's options reaches the dialect; the shared empty object when nothing does. */
+function statementOptions(options: RunOptions): RunOptions {
+  const { rowMode, prepare, typeCast, safeIntegers } = options
+  if (rowMode === undefined && prepare === undefined && typeCast === undefined && safeIntegers === undefined) return NO_OPTIONS
+  return { rowMode, prepare, typeCast, safeIntegers }
+}
 
 /** The statement's result once the observer has seen it (in the caller's async context, which names its scope). */
 async function observed<R>(running: Promise<QueryResult<R>>, observer: StatementObserver, lease: Lease, sql: string, hint: StatementKind | undefined): Promise<QueryResult<R>> {

@@ -37,6 +37,11 @@ export interface QueryOptions extends ExecuteOptions {
   readonly size?: number
 }
 
+/** Options of `stream()`: rows per round trip (default 100), and the per-statement driver options of {@link RunOptions}. */
+export interface ConnectionStreamOptions extends Pick<RunOptions, 'typeCast' | 'safeIntegers'> {
+  readonly chunkSize?: number
+}
+
 /** What `query(..., { fetch: 'none' })` returns. */
 export interface WriteResult {
   readonly affectedRows: number
@@ -73,7 +78,7 @@ export interface PoolConnection {
   execute<R = Row>(sql: Statement, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>>
 
   /** Streams a large result in chunks of `chunkSize` rows (default 100). */
-  stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R>
+  stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R>
 
   /** Whether a transaction is open on this connection. */
   inTransaction(): boolean

@@ -2,8 +2,9 @@ import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { EntryLease, PoolEntry } from '../connection/pool-entry.js'
 import type { TimerHandle } from '../util/clock.js'
 
+export const RETIRE_REASONS = ['lifetime', 'idle', 'health', 'broken', 'destroyed', 'reset-failed', 'pool-closed'] as const
 /** Why the pool closed a connection. */
-export type RetireReason = 'lifetime' | 'idle' | 'health' | 'broken' | 'destroyed' | 'reset-failed' | 'pool-closed'
+export type RetireReason = (typeof RETIRE_REASONS)[number]
 
 /** What the housekeeper may do to the pool: the connection lifecycle and the bag's views. */
 export interface HousekeepingTarget {

@@ -1,5 +1,6 @@
 import { ArgumentError } from '../errors/argument-error.js'
 import type { PatternTracker, QueryPattern } from './pattern-tracker.js'
+import type { WorkloadForecast, WorkloadForecaster } from './workload-forecast.js'
 
 /** Options of `pool.patterns.frequent()`. */
 export interface FrequentOptions {
@@ -18,9 +19,16 @@ export interface FrequentOptions {
  */
 export class QueryPatterns {
   readonly #tracker: PatternTracker
+  readonly #forecaster: WorkloadForecaster
 
-  constructor(tracker: PatternTracker) {
+  constructor(tracker: PatternTracker, forecaster: WorkloadForecaster) {
     this.#tracker = tracker
+    this.#forecaster = forecaster
+  }
+
+  /** The workload forecast (peak hours, arrival rate now and next, recommended size, confidence): the same as `pool.forecast()`, see docs/learning.md. */
+  forecast(): WorkloadForecast {
+    return this.#forecaster.forecast()
   }
 
   /** The most frequent statement fingerprints, with their counts, rate, mean and p95 duration, errors, tables and last run. */

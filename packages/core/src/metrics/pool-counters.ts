@@ -1,4 +1,6 @@
 import { LATENCY_WINDOW } from '../config/defaults.js'
+import { PERMANENT_CONNECT_REASONS } from '../errors/permanent-connect-error.js'
+import { RETIRE_REASONS } from '../housekeeping/housekeeper.js'
 import { BATCH_SIZE_BUCKETS, Histogram, LATENCY_BUCKETS_SECONDS } from './histogram.js'
 import { LatencyWindow } from './latency-window.js'
 import type { StatementCatalog } from './statement-catalog.js'
@@ -35,10 +37,10 @@ export class PoolCounters {
   created = 0
   recycled = 0
   /** Connections closed, by why (`pool-closed` included, which `recycled` leaves out). */
-  readonly closedByReason: Record<string, number> = {}
+  readonly closedByReason: Record<string, number> = zeros(RETIRE_REASONS)
   failedCreates = 0
   /** Failed connects by why: `transient`, a permanent reason (`auth`, `database`, ...), or `setup` (onConnect failed). */
-  readonly failedByReason: Record<string, number> = {}
+  readonly failedByReason: Record<string, number> = zeros(['transient', 'setup', ...PERMANENT_CONNECT_REASONS])
   acquireTimeouts = 0
   /** Statement-cache figures of connections already closed, so totals survive recycling. */
   retiredStatementHits = 0
@@ -79,4 +81,9 @@ export class PoolCounters {
     this.failedCreates++
     this.failedByReason[reason] = (this.failedByReason[reason] ?? 0) + 1
   }
+}
+
+/** Every known reason at 0 from the start, so that a counter series exists (and rate() works) before its first event. */
+function zeros(keys: readonly string[]): Record<string, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0]))
 }

@@ -1,3 +1,4 @@
+import type { SizingStats } from '../learning/sizing-stats.js'
 import type { BreakerStats } from '../resilience/breaker-stats.js'
 import type { HistogramSnapshot } from './histogram.js'
 import type { QueryErrorClass } from './pool-counters.js'
@@ -49,6 +50,8 @@ export interface NodeMetrics {
   readonly batchSizes: HistogramSnapshot
   /** Undefined when `breaker: false`. */
   readonly breaker: BreakerStats | undefined
+  /** The pool's size policy (target, ceiling, changes); undefined for a replica, or when learning is off. */
+  readonly sizing: SizingStats | undefined
   /** For a replica: what the router's last check found. */
   readonly replica?: {
     readonly inRotation: boolean

@@ -407,6 +407,7 @@ export class ConnectionPool {
       statementCache: this.#statementStats(),
       batchSizes: c.batchSizes.snapshot(),
       breaker: this.breaker?.stats(),
+      sizing: this.learning?.stats(),
     }
   }
 

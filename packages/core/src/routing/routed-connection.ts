@@ -1,4 +1,4 @@
-import type { ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
+import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from '../connection/pool-connection.js'
 import { checkFetch, readStatement, type Statement } from '../connection/statement-arguments.js'
 import { shapeRows } from '../connection/shape-rows.js'
 import type { QueryResult, StatementKind } from '../dialect.js'
@@ -91,7 +91,7 @@ export class RoutedConnection implements PoolConnection {
     return this.#host.execute<R>(sql, params, options, kind)
   }
 
-  async *stream<R = Row>(sql: string, params?: Params, options?: { chunkSize?: number }): AsyncIterable<R> {
+  async *stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R> {
     // a stream holds its connection for as long as it is read: pin one
     yield* (await this.pin()).stream<R>(sql, params, options)
   }

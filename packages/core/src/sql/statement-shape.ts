@@ -25,7 +25,7 @@ export interface StatementShape {
  * become `?`).
  *
  * ```ts
- * describeStatement("select * from Users where id IN (1, 2, 3) -- hot", opts).fingerprint
+ * describeStatement("select * from Users where id IN (1, 2, 3) -- hot", 'postgres').fingerprint
  * // 'SELECT * FROM users WHERE id IN (...)'
  * ```
  */

@@ -120,6 +120,8 @@ describe('predictive pre-warming', () => {
     await sim.runUntil(day2 + 8 * HOUR + 50 * MINUTE)
     expect(sim.pool.forecast().confidence).toBe('medium')
     expect(sim.pool.forecast().peakHours).toEqual([9])
+    // the same forecast beside the statement patterns
+    expect(sim.pool.patterns.forecast()).toEqual(sim.pool.forecast())
     // ten minutes before the peak: still the quiet size
     expect(sim.pool.stats().sizing!.forecastFloor).toBeLessThanOrEqual(2)
     expect(sim.pool.stats().currentState.totalConnections).toBeLessThanOrEqual(5)

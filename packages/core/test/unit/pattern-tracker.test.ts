@@ -63,3 +63,14 @@ describe('pattern tracker', () => {
     expect(catalog.cachedStatements).toBeLessThanOrEqual(2_000)
   })
 })
+
+describe('patterns options', () => {
+  it('are validated once, naming the option', async () => {
+    const { resolvePatternsConfig } = await import('../../src/config/patterns-config.js')
+    expect(resolvePatternsConfig(undefined)).toEqual({ capacity: 1_000, tableLabels: 20 })
+    expect(resolvePatternsConfig({ capacity: 50 })).toEqual({ capacity: 50, tableLabels: 20 })
+    expect(() => resolvePatternsConfig({ capacity: 0 })).toThrow('Sluice: invalid option patterns.capacity = 0: must be >= 1')
+    expect(() => resolvePatternsConfig({ tableLabels: 1.5 })).toThrow('Sluice: invalid option patterns.tableLabels = 1.5: must be an integer')
+    expect(() => resolvePatternsConfig({ size: 3 } as never)).toThrow('Sluice: invalid option patterns.size = 3: unknown option')
+  })
+})

@@ -17,7 +17,7 @@ describe('recycling', () => {
   })
 
   it('spreads expiry: lifetimes differ between connections', async () => {
-    const { pool, dialect, clock } = stubPool({ min: 10, max: 10, maxLifetimeMillis: 1_000_000, housekeepingIntervalMillis: 100, healthCheckIntervalMillis: 0 })
+    const { pool, dialect, clock } = stubPool({ min: 10, max: 10, maxLifetimeMillis: 1_000_000, housekeepingIntervalMillis: 1_000, healthCheckIntervalMillis: 0 })
     await pool.ready()
     const closedAt: number[] = []
     pool.on('remove', () => closedAt.push(clock.now()))

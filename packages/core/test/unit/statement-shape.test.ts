@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { describeStatement } from '../../src/sql/statement-shape.js'
+import type { SqlFamily } from '../../src/sql/tokenize.js'
 
-const pg = { backslashEscapes: false }
-const mysql = { backslashEscapes: true }
-const fingerprint = (sql: string, options = pg): string => describeStatement(sql, options).fingerprint
+const pg = 'postgres' as const
+const mysql = 'mysql' as const
+const fingerprint = (sql: string, family: SqlFamily = pg): string => describeStatement(sql, family).fingerprint
 
 describe('statement fingerprints', () => {
   it('turns literals and parameters into ?, whatever their style', () => {

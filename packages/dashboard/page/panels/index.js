@@ -12,6 +12,7 @@ import {
 import { eventsPanel } from './events.js'
 import { healthPanel } from './health.js'
 import { nodesPanel } from './nodes.js'
+import { patternsPanel } from './patterns.js'
 import { workflowsPanel } from './workflows.js'
 
 /** @type {import('./panel.js').PanelDefinition[]} every panel, in page order */
@@ -26,6 +27,7 @@ export const PANELS = [
   statementCachePanel,
   replicaLagPanel,
   nodesPanel,
+  patternsPanel,
   workflowsPanel,
   eventsPanel,
 ]

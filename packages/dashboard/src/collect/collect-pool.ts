@@ -2,7 +2,8 @@ import type { BreakerStats, PoolStats, RoutingStats } from '@sluice/core'
 import type { RegisteredPool } from '../registry/pool-registry.js'
 import { clipText } from '../util/clip-text.js'
 import { poolRates, replicaReadsPerSecond } from './rates.js'
-import type { BreakerSnapshot, NodeSnapshot, PoolSnapshot, StatementCacheSnapshot, WorkflowsSnapshot } from './snapshot.js'
+import { PATTERN_TEXT_CHARS, PATTERNS_SHOWN } from '../config/defaults.js'
+import type { BreakerSnapshot, NodeSnapshot, PatternSnapshot, PoolSnapshot, StatementCacheSnapshot, WorkflowsSnapshot } from './snapshot.js'
 
 export interface CollectOptions {
   /** When the sample is taken, ms since the epoch. */
@@ -44,12 +45,13 @@ export function collectPool(entry: RegisteredPool, { at, previous, drainEvents =
     routing: routing
       ? { readsToReplicas: routing.readsToReplicas, readsToPrimary: routing.readsToPrimary, writes: routing.writes, fallbacks: routing.fallbacks }
       : null,
+    sizing: stats.sizing ? { mode: stats.sizing.mode, target: stats.sizing.target, ceiling: stats.sizing.ceiling, changes: stats.sizing.changes } : null,
     events,
     eventsDropped: dropped,
   }
   const seconds = previous ? (at - previous.at) / 1000 : 0
   const nodes = [primaryNode(stats), ...replicaNodes(entry.name, routing, previous?.snapshot, seconds)]
-  const current = { ...base, nodes, rates: null }
+  const current = { ...base, nodes, patterns: patterns(entry), rates: null }
   return { ...current, rates: previous && seconds > 0 ? poolRates(current, previous.snapshot, seconds) : null }
 }
 
@@ -138,4 +140,21 @@ function breaker(stats: BreakerStats | undefined): BreakerSnapshot | null {
     rejected: stats.rejected,
     lastError: stats.lastError === undefined ? null : clipText(stats.lastError),
   }
+}
+
+/** The pool's top statement fingerprints; none from a pool without a pattern tracker. */
+function patterns(entry: RegisteredPool): PatternSnapshot[] {
+  const tracker = entry.pool.patterns as RegisteredPool['pool']['patterns'] | undefined
+  if (tracker === undefined) return []
+  return tracker.frequent({ limit: PATTERNS_SHOWN }).map((p) => ({
+    fingerprint: p.fingerprint.length > PATTERN_TEXT_CHARS ? `${p.fingerprint.slice(0, PATTERN_TEXT_CHARS - 1)}…` : p.fingerprint,
+    operation: p.operation,
+    kind: p.kind,
+    tables: p.tables,
+    count: p.count,
+    ratePerSecond: p.ratePerSecond,
+    meanMillis: p.meanMillis,
+    p95Millis: p.p95Millis,
+    errors: p.errors,
+  }))
 }

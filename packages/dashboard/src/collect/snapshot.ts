@@ -32,12 +32,26 @@ export interface PoolSnapshot {
   readonly workflows: WorkflowsSnapshot
   /** The primary first, then each replica. */
   readonly nodes: readonly NodeSnapshot[]
+  /** The most frequent statement fingerprints (`pool.patterns.frequent()`), the most frequent first; empty before the first statement. */
+  readonly patterns: readonly PatternSnapshot[]
   /** Null without replicas. */
   readonly routing: RoutingTotals | null
+  /** The pool's size as learning sees it (`stats().sizing`); null when learning is off. */
+  readonly sizing: SizingSnapshot | null
   /** Pool events since the previous sample, oldest first. */
   readonly events: readonly PoolEventRecord[]
   /** Events left out of `events` because there were more than a frame carries. */
   readonly eventsDropped: number
+}
+
+export interface SizingSnapshot {
+  readonly mode: 'fixed' | 'adaptive'
+  /** Connections kept open: `min`, or the adaptive target. */
+  readonly target: number
+  /** The most the pool may open: `max`, or less when the server has less room. */
+  readonly ceiling: number
+  /** Moves of the adaptive target since the pool started. */
+  readonly changes: number
 }
 
 export interface ConnectionCounts {
@@ -156,4 +170,18 @@ export interface PoolEventRecord {
   readonly connectionId: string | null
   /** The reason a connection was removed, an error's class and message, or a breaker's change (`primary: closed → open (consecutive-failures)`). */
   readonly detail: string | null
+}
+
+/** One statement fingerprint: values are `?` in it, never shown. */
+export interface PatternSnapshot {
+  /** Clipped to `PATTERN_TEXT_CHARS`. */
+  readonly fingerprint: string
+  readonly operation: string
+  readonly kind: string
+  readonly tables: readonly string[]
+  readonly count: number
+  readonly ratePerSecond: number
+  readonly meanMillis: number
+  readonly p95Millis: number
+  readonly errors: number
 }

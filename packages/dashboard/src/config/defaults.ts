@@ -23,3 +23,8 @@ export const EVENT_MESSAGE_CHARS = 300
 
 /** A page that stops reading is dropped once this much more than its history is buffered for it. */
 export const MAX_BUFFERED_BYTES_PER_PAGE = 4 * 1024 * 1024
+
+/** Statement fingerprints shown per pool (the most frequent). */
+export const PATTERNS_SHOWN = 10
+/** A fingerprint longer than this is clipped on the page. */
+export const PATTERN_TEXT_CHARS = 300

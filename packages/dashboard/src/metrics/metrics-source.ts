@@ -1,10 +1,9 @@
-import { Counter, Gauge, Registry } from 'prom-client'
-import { collectPool } from '../collect/collect-pool.js'
-import type { PoolSnapshot } from '../collect/snapshot.js'
+import { registerPoolMetrics, type PoolMetricsRegistration } from '@sluice/prometheus'
+import { Registry } from 'prom-client'
+import type { DashboardPool } from '../registry/dashboard-pool.js'
 import type { PoolRegistry } from '../registry/pool-registry.js'
-import { STATS_METRICS } from './stats-metrics.js'
 
-/** What `/metrics` serves: the one seam `@sluice/prometheus` will plug into. */
+/** What `/metrics` serves. */
 export interface MetricsSource {
   readonly contentType: string
   /** The Prometheus text exposition of every pool shown, read now. */
@@ -12,39 +11,32 @@ export interface MetricsSource {
 }
 
 /**
- * Metrics from the pools' `stats()`, read at scrape time into a private
- * prom-client registry (never the global one). A closed or removed pool's
- * series disappear at the next scrape.
+ * `/metrics`: `@sluice/prometheus` on a private prom-client registry (never
+ * the global one), each pool shown under its dashboard name as the `pool`
+ * label. The pools registered follow the dashboard's at every scrape: a
+ * closed or removed pool's series disappear, a new one's appear.
  */
-export function createMetricsSource(pools: PoolRegistry, now: () => number): MetricsSource {
+export function createMetricsSource(pools: PoolRegistry): MetricsSource {
   const registry = new Registry()
-  const metrics = STATS_METRICS.map((definition) => {
-    const options = { name: definition.name, help: definition.help, labelNames: definition.labelNames, registers: [registry] }
-    const metric = definition.type === 'counter' ? new Counter(options) : new Gauge(options)
-    const write = (labels: Record<string, string>, value: number) =>
-      metric instanceof Counter ? metric.inc(labels, value) : metric.set(labels, value)
-    return { definition, write }
-  })
-  // scrapes take turns: each one resets the registry and fills it from scratch
-  let queue: Promise<unknown> = Promise.resolve()
+  const registered = new Map<DashboardPool, { readonly label: string; readonly registration: PoolMetricsRegistration }>()
 
-  const renderNow = async (): Promise<string> => {
-    const snapshots: PoolSnapshot[] = pools.list().map((entry) => collectPool(entry, { at: now(), drainEvents: false }))
-    registry.resetMetrics()
-    for (const { definition, write } of metrics) {
-      for (const snapshot of snapshots) {
-        for (const [labels, value] of definition.samples(snapshot)) write(labels, value)
-      }
+  const follow = (): void => {
+    const shown = new Map(pools.list().map((entry) => [entry.pool, entry.name]))
+    for (const [pool, { label, registration }] of registered) {
+      if (shown.get(pool) === label) continue
+      registration.unregister()
+      registered.delete(pool)
     }
-    return registry.metrics()
+    for (const [pool, label] of shown) {
+      if (!registered.has(pool)) registered.set(pool, { label, registration: registerPoolMetrics(pool, { registry, label }) })
+    }
   }
 
   return {
     contentType: registry.contentType,
     render() {
-      const rendered = queue.then(renderNow, renderNow)
-      queue = rendered.catch(() => undefined)
-      return rendered
+      follow()
+      return registry.metrics()
     },
   }
 }

@@ -217,6 +217,9 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
     const hostileFile = '<svg onload=alert(3)>.db'
     const pool = sqlitePool('hostile', hostileFile)
     await pool.runWorkflow(hostileSql, () => pool.query(`SELECT '${hostileSql.replace(/'/g, "''")}' AS sql`))
+    // a quoted name stays in the statement's fingerprint (a literal becomes ?)
+    const hostileColumn = '<img src=x onerror=alert(4)>'
+    await pool.query(`SELECT 1 AS "${hostileColumn}"`)
     const dashboard = await startDashboard({ pools: { [hostileName]: pool }, refreshIntervalMillis: REFRESH })
     try {
       const { page, problems } = await openWatchedPage(browser, dashboard.url)
@@ -224,6 +227,10 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
       expect(shown.title).toBe(hostileName)
       expect(shown.database).toBe(`sqlite:${join(dir, hostileFile)}`)
       expect(shown.workflows).toEqual([hostileSql])
+      expect(shown.panels).toContain('patterns')
+      expect(shown.patterns.map((row) => row[0])).toContain(`SELECT ? AS "${hostileColumn}"`)
+      // the literal's text never reaches the page: values are ? in a fingerprint
+      expect(shown.patterns.some((row) => row[0]!.includes('DROP TABLE'))).toBe(false)
       // wait a few refreshes: any injected handler would have fired by now
       await waitForPool(page, hostileName, shown.at + 2 * REFRESH)
       expect(await markupFound(page)).toEqual({ images: 0, svgs: 0, scripts: ['/assets/uplot.js', '/page/main.js'] })

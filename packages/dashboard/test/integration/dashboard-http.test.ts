@@ -80,7 +80,7 @@ describe('the dashboard server', () => {
       }
       const metrics = await get(dashboard.prometheusUrl, { authorization: `Bearer ${TOKEN}` })
       expect(metrics.status).toBe(200)
-      expect(metrics.body).toContain('sluice_connections_max{pool="http",node="primary"} 2')
+      expect(metrics.body).toContain('sluice_connections{pool="http",node="primary",state="max"} 2')
       // a scraper that can only put the token in the address gets the metrics, not a redirect
       const byQuery = await get(`${dashboard.prometheusUrl}?token=${TOKEN}`)
       expect(byQuery.status).toBe(200)

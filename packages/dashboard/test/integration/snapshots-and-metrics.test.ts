@@ -162,18 +162,28 @@ describe('a pool on the dashboard', () => {
     await load.stop()
     const m = await metrics()
     const stats = pool.stats()
-    const at = (name: string) => m.get(`${name}{pool="exported",node="primary"}`)
+    const at = (name: string, labels = '') => m.get(`${name}{pool="exported",node="primary"${labels}}`)
     expect(at('sluice_queries_total')).toBe(stats.queries.executed)
-    expect(at('sluice_query_errors_total')).toBe(0)
+    expect(at('sluice_query_errors_total', ',class="sql"')).toBe(0)
     expect(at('sluice_connections_created_total')).toBe(stats.connections.created)
-    expect(at('sluice_connections_total')).toBe(stats.currentState.totalConnections)
-    expect(at('sluice_connections_active')).toBe(0)
-    expect(at('sluice_connections_idle')).toBe(stats.currentState.availableConnections)
-    expect(at('sluice_connections_max')).toBe(3)
-    expect(at('sluice_connections_min')).toBe(1)
+    expect(at('sluice_connections', ',state="total"')).toBe(stats.currentState.totalConnections)
+    expect(at('sluice_connections', ',state="active"')).toBe(0)
+    expect(at('sluice_connections', ',state="idle"')).toBe(stats.currentState.availableConnections)
+    expect(at('sluice_connections', ',state="max"')).toBe(3)
+    expect(at('sluice_connections', ',state="min"')).toBe(1)
+    // a fixed pool: its target is min, its ceiling max, and it never resizes
+    expect(at('sluice_pool_size_target')).toBe(stats.sizing!.target)
+    expect(at('sluice_pool_size_ceiling')).toBe(3)
+    expect(at('sluice_pool_size_changes_total')).toBe(0)
     expect(at('sluice_statement_cache_hits_total')).toBe(stats.statements.hits)
-    expect(at('sluice_acquire_wait_p99_seconds')).toBeCloseTo(stats.performance.p99AcquisitionTimeMs / 1000, 9)
+    // the acquire histogram counts every acquire: one per statement
+    expect(at('sluice_connection_acquire_seconds_count')).toBe(stats.queries.executed)
+    expect(at('sluice_connection_acquire_seconds_bucket', ',le="+Inf"')).toBe(stats.queries.executed)
     expect(m.get('sluice_workflows_completed_total{pool="exported"}')).toBe(stats.workflows.completed)
+    // the top statements as pool.patterns reports them, values never included
+    const top = sampleOf('exported').snapshot.patterns
+    expect(top[0]).toMatchObject({ fingerprint: 'INSERT INTO t DEFAULT VALUES', operation: 'INSERT', kind: 'write', tables: ['t'], errors: 0 })
+    expect(top[0]!.count).toBe(pool.patterns.frequent({ limit: 1 })[0]!.count)
     expect(stats.queries.executed).toBeGreaterThan(10)
   })
 })
@@ -200,7 +210,9 @@ describe('circuit breakers on the dashboard', () => {
     expect(stats.state).toBe('open')
     const { snapshot } = sampleOf('breaker-refused')
     const shown = snapshot.nodes[0]!.breaker!
-    expect(shown).toMatchObject({ state: 'open', since: stats.since, opened: stats.opened, consecutiveFailures: stats.consecutiveFailures })
+    expect(shown).toMatchObject({ state: 'open', opened: stats.opened, consecutiveFailures: stats.consecutiveFailures })
+    // the engine turns its monotonic clock into epoch time at each read: the same moment, to the millisecond or two
+    expect(Math.abs(shown.since - stats.since)).toBeLessThanOrEqual(2)
     expect(shown.rejected).toBeGreaterThan(0)
     expect(shown.retryAfterMillis).toBeGreaterThan(0)
     expect(shown.lastError).toMatch(/ECONNREFUSED|refused/)
@@ -230,6 +242,8 @@ describe('a pool with a replica (PostgreSQL)', () => {
   it('shows the primary and the replica as nodes, with lag, health and reads, as routingStats() says', async () => {
     for (let i = 0; i < 20; i++) await pool.query('SELECT $1::int AS n', [i])
     const first = sampleOf('routed')
+    // rates need time between two samples: taken in the same millisecond, they are null
+    await new Promise((resolve) => setTimeout(resolve, 5))
     const { snapshot } = sampleOf('routed')
     const routing = pool.routingStats()!
     const replica = routing.replicas[0]!
@@ -255,11 +269,11 @@ describe('a pool with a replica (PostgreSQL)', () => {
 
     const m = await metrics()
     const after = pool.routingStats()!
-    expect(m.get('sluice_replica_healthy{pool="routed",node="replica-1"}')).toBe(1)
-    expect(m.get('sluice_replica_reads_total{pool="routed",node="replica-1"}')).toBe(after.replicas[0]!.reads)
+    expect(m.get('sluice_replica_in_rotation{pool="routed",node="replica-1"}')).toBe(1)
+    expect(m.get('sluice_queries_total{pool="routed",node="replica-1"}')).toBe(after.replicas[0]!.reads)
     expect(m.get('sluice_replica_lag_seconds{pool="routed",node="replica-1"}')).toBeGreaterThanOrEqual(0)
-    expect(m.get('sluice_routing_decisions_total{pool="routed",decision="read_replica"}')).toBe(after.readsToReplicas)
-    expect(m.get('sluice_connections_total{pool="routed",node="replica-1"}')).toBe(after.replicas[0]!.totalConnections)
+    expect(m.get('sluice_routing_decisions_total{pool="routed",kind="read",target="replica"}')).toBe(after.readsToReplicas)
+    expect(m.get('sluice_connections{pool="routed",node="replica-1",state="total"}')).toBe(after.replicas[0]!.totalConnections)
   })
 })
 

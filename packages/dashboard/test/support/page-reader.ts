@@ -14,6 +14,8 @@ export interface PoolOnPage {
   readonly health: ReadonlyArray<{ readonly id: string; readonly score: number }>
   readonly nodes: ReadonlyArray<{ readonly node: string; readonly healthy: string; readonly cells: readonly string[] }>
   readonly workflows: readonly string[]
+  /** The top-statements table: each row's cells (fingerprint, kind, count, per s, mean, p95, errors). */
+  readonly patterns: ReadonlyArray<readonly string[]>
   /** The recent-events list, newest first: kind label, connection id, detail. */
   readonly events: ReadonlyArray<readonly [kind: string, connection: string, detail: string]>
 }
@@ -58,6 +60,7 @@ export function readPool(page: Page, name: string): Promise<PoolOnPage | null> {
         cells: [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? ''),
       })),
       workflows: [...section.querySelectorAll('tr[data-workflow]')].map((row) => row.querySelector('td')?.textContent ?? ''),
+      patterns: [...section.querySelectorAll('tr[data-pattern]')].map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent ?? '')),
       events: [...section.querySelectorAll('li.event')].map(
         (row) => [...row.querySelectorAll('span')].map((cell) => cell.textContent ?? '') as unknown as readonly [string, string, string],
       ),

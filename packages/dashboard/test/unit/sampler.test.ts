@@ -11,6 +11,9 @@ const failing = {
   stats: () => {
     throw new Error('stats exploded')
   },
+  metrics: () => {
+    throw new Error('metrics exploded')
+  },
   routingStats: () => undefined,
   workflowHistory: () => ({}),
   closed: false,

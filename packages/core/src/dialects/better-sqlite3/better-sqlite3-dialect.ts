@@ -106,7 +106,9 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   async run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     // the driver is synchronous: let timers and I/O in when a burst of statements has held the loop too long
     if (starvingEventLoop()) await nextTurn()
-    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options), this.#statements.wants(params, options))
+    // a statement of its own for a per-statement safeIntegers: a cached one would keep the setting
+    const cached = options.safeIntegers === undefined && this.#statements.wants(params, options)
+    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options), cached)
   }
 
   async ping(db: SqliteDatabase, sql: string): Promise<void> {
@@ -181,7 +183,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    */
   stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
     const host = { streams: this.#streams, prepare: (d: SqliteDatabase, text: string) => this.#prepareLocked(d, text), releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
-    return streamSqliteRows(host, db, sql, params ?? [], Math.max(1, Math.floor(options.chunkSize) || 1))
+    return streamSqliteRows(host, db, sql, params ?? [], options)
   }
 
   /** Runs a batch in one transaction, under the write lock for all of it (see `better-sqlite3-batch.ts`). */

@@ -32,6 +32,8 @@ export interface SqliteStatement {
   iterate(...params: unknown[]): IterableIterator<unknown>
   /** Rows as arrays of column values; only allowed on readers. */
   raw(toggleState?: boolean): SqliteStatement
+  /** Integers as BigInt (`true`) or numbers for this statement; defaults to the database's `defaultSafeIntegers`. */
+  safeIntegers(toggleState?: boolean): SqliteStatement
   /** The result columns; only allowed on readers. */
   columns(): ReadonlyArray<{ readonly name: string }>
 }

@@ -7,6 +7,7 @@ const WRITE_VERBS = new Set(['INSERT', 'REPLACE', 'UPDATE', 'DELETE'])
 /** Runs a compiled statement and maps what better-sqlite3 answers to the engine's neutral shape. */
 export function execute(stmt: SqliteStatement, sql: string, params: readonly unknown[], options: RunOptions): QueryResult {
   const verb = leadingKeywords(sql, 1)[0] ?? ''
+  if (options.safeIntegers !== undefined) stmt.safeIntegers(options.safeIntegers)
   if (stmt.reader) {
     if (options.rowMode === 'array') stmt.raw(true)
     const rows = stmt.all(...params) as Array<Record<string, unknown>>

@@ -1,3 +1,4 @@
+import type { StreamOptions } from '../../dialect.js'
 import type { SqliteDatabase, SqliteStatement } from './better-sqlite3-driver-types.js'
 import { nextTurn } from '../../util/event-loop-turn.js'
 
@@ -45,7 +46,7 @@ export async function* streamSqliteRows(
   db: SqliteDatabase,
   sql: string,
   params: readonly unknown[],
-  chunkSize: number,
+  options: StreamOptions,
 ): AsyncGenerator<Record<string, unknown>> {
   let stopped = false
   let iterator: Iterator<unknown> | undefined
@@ -55,6 +56,9 @@ export async function* streamSqliteRows(
   }
   try {
     const stmt = await host.prepare(db, sql)
+    // a statement compiled for this stream: its own setting, over the connection's default
+    if (options.safeIntegers !== undefined) stmt.safeIntegers(options.safeIntegers)
+    const chunkSize = Math.max(1, Math.floor(options.chunkSize) || 1)
     iterator = stmt.iterate(...params)
     host.streams.add(db, stop)
     for (let count = 1; ; count++) {

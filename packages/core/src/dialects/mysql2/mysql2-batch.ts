@@ -1,7 +1,7 @@
 /**
  * `runBatch` for MySQL/MariaDB. The classic protocol answers one command
- * before it reads the next, and `multipleStatements` stays off (it is the
- * injection guard), so a batch cannot share one round trip the way
+ * before it reads the next, and `multipleStatements` is off by default (it is
+ * the injection guard), so a batch cannot share one round trip the way
  * PostgreSQL's can. What it can do: fold each run of consecutive
  * same-shape `INSERT INTO t (...) VALUES (?, ...)` statements into ONE
  * multi-row INSERT (one round trip for the run), and send the rest back to

@@ -41,6 +41,14 @@ export interface MysqlDialectConfig {
   readonly bigNumberStrings?: boolean
   /** mysql2's `typeCast`, passed through. */
   readonly typeCast?: Mysql2TypeCast
+  /**
+   * Lets one query carry several statements separated by `;`, answered as
+   * mysql2 answers them (`raw` holds one result per statement; `rows` are the
+   * first result set's). It is off by default, as in mysql2, because it turns
+   * an SQL injection into any statement: turn it on only for SQL you wrote
+   * (migrations, scripts), never for text with user input spliced in. Defaults to `false`.
+   */
+  readonly multipleStatements?: boolean
   /** An already imported `mysql2` module, to share one instance with an ORM. Loaded lazily when absent. */
   readonly driver?: Mysql2Module
   /**
@@ -76,6 +84,7 @@ export interface ResolvedMysqlConfig {
   readonly supportBigNumbers: boolean | undefined
   readonly bigNumberStrings: boolean | undefined
   readonly typeCast: Mysql2TypeCast | undefined
+  readonly multipleStatements: boolean
   readonly driver: Mysql2Module | undefined
   readonly statementCacheSize: number
   readonly prepare: PrepareMode
@@ -92,7 +101,7 @@ export const DEFAULT_STATEMENT_CACHE_SIZE = 100
 const KNOWN_KEYS: ReadonlySet<string> = new Set([
   'connectionString', 'host', 'port', 'user', 'password', 'database', 'ssl', 'connectTimeoutMillis',
   'statementTimeoutMillis', 'timezone', 'charset', 'dateStrings', 'supportBigNumbers', 'bigNumberStrings', 'typeCast', 'driver',
-  'statementCacheSize', 'prepare',
+  'statementCacheSize', 'prepare', 'multipleStatements',
 ])
 const PART_KEYS = ['host', 'port', 'user', 'password', 'database'] as const
 const DATE_STRING_TYPES: ReadonlySet<unknown> = new Set(['TIMESTAMP', 'DATETIME', 'DATE'])
@@ -129,6 +138,7 @@ export function resolveMysqlConfig(input: unknown): ResolvedMysqlConfig {
     supportBigNumbers: optionalBoolean(options, 'supportBigNumbers'),
     bigNumberStrings: optionalBoolean(options, 'bigNumberStrings'),
     typeCast: optionalTypeCast(options.typeCast),
+    multipleStatements: optionalBoolean(options, 'multipleStatements') ?? false,
     driver: optionalDriver(options.driver),
     ...resolveStatementCacheConfig(options, { statementCacheSize: DEFAULT_STATEMENT_CACHE_SIZE, prepare: 'explicit' }),
     description: describeEndpoint(options, endpoint),

@@ -95,9 +95,10 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
         resolve(toQueryResult(result, fields, session))
       }
       const rowsAsArray = options.rowMode === 'array'
-      if (this.#statements.wants(params, options)) this.#statements.execute(raw, { sql, params, rowsAsArray }, done)
+      const { typeCast } = options
+      if (typeCast === undefined && this.#statements.wants(params, options)) this.#statements.execute(raw, { sql, params, rowsAsArray }, done)
       // mysql2 binds `?` placeholders itself (escaping each value); we never splice
-      else raw.query({ sql, values: params as unknown[] | undefined, rowsAsArray }, done)
+      else raw.query({ sql, values: params as unknown[] | undefined, rowsAsArray, ...(typeCast === undefined ? {} : { typeCast }) }, done)
     })
   }
 
@@ -217,7 +218,7 @@ export class Mysql2Dialect implements Dialect<Mysql2Connection> {
   }
 
   stream(raw: Mysql2Connection, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
-    return streamMysql2Rows(raw, sql, params, options.chunkSize, this.#sessions.get(raw))
+    return streamMysql2Rows(raw, sql, params, options, this.#sessions.get(raw))
   }
 
   /** Runs a batch back to back, runs of same-shape INSERTs folded into multi-row INSERTs (see `mysql2-batch.ts`). */
@@ -290,8 +291,8 @@ function connectionOptions(config: ResolvedMysqlConfig): Mysql2ConnectionOptions
     host: config.host,
     port: config.port,
     connectTimeout: config.connectTimeoutMillis,
-    // one statement per query is the injection guard mysql2 gives; never lift it
-    multipleStatements: false,
+    // one statement per query is the injection guard mysql2 gives: lifted only when asked for
+    multipleStatements: config.multipleStatements,
   }
   if (config.user !== undefined) options.user = config.user
   if (config.password !== undefined) options.password = config.password

@@ -58,6 +58,7 @@ export interface Mysql2QueryOptions {
   /** Mutable only because mysql2's typings say so; mysql2 formats them synchronously and never writes to them. */
   values?: unknown[] | undefined
   rowsAsArray?: boolean
+  typeCast?: Mysql2TypeCast
 }
 
 /** A column definition; only its name is read. */

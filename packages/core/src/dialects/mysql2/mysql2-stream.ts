@@ -1,3 +1,4 @@
+import type { StreamOptions } from '../../dialect.js'
 import type { Mysql2Connection, Mysql2RowReadable } from './mysql2-driver-types.js'
 import type { Mysql2SessionState } from './mysql2-session-state.js'
 
@@ -22,7 +23,7 @@ export async function* streamMysql2Rows(
   raw: Mysql2Connection,
   sql: string,
   params: readonly unknown[] | undefined,
-  chunkSize: number,
+  options: StreamOptions,
   session: Mysql2SessionState | undefined,
 ): AsyncGenerator<Record<string, unknown>> {
   if (session?.lost) throw session.lost
@@ -37,12 +38,13 @@ export async function* streamMysql2Rows(
   raw.on('end', onEnd)
   const untrack = session?.track(onError)
   try {
-    const query = raw.query({ sql, values: params as unknown[] | undefined })
+    const { typeCast } = options
+    const query = raw.query({ sql, values: params as unknown[] | undefined, ...(typeCast === undefined ? {} : { typeCast }) })
     // after an early break nothing listens on the query any more; an error
     // arriving while mysql2 drains would otherwise be thrown inside the driver
     query.on('error', () => session?.noteError())
     session?.noteResultSet()
-    rows = query.stream({ highWaterMark: chunkSize })
+    rows = query.stream({ highWaterMark: options.chunkSize })
     // a closed connection fails the command synchronously, before `rows` existed
     if (lost) rows.destroy(lost)
     for await (const row of rows) yield row as Record<string, unknown>

@@ -79,6 +79,20 @@ async function createTable(dialect: BetterSqlite3Dialect, db: Handle): Promise<v
 }
 
 describe('better-sqlite3 dialect: statements', () => {
+  it("takes a statement's own safeIntegers, leaving the connection's default and the cached statement alone", async () => {
+    const dialect = makeDialect()
+    const db = await open(dialect)
+    const sql = 'SELECT 41 + 1 AS n WHERE ? = 1'
+    expect((await dialect.run(db, sql, [1], {})).rows).toEqual([{ n: 42 }])
+    expect((await dialect.run(db, sql, [1], { safeIntegers: true })).rows).toEqual([{ n: 42n }])
+    expect((await dialect.run(db, sql, [1], {})).rows).toEqual([{ n: 42 }])
+    ;(db as unknown as { defaultSafeIntegers(on: boolean): unknown }).defaultSafeIntegers(true)
+    expect((await dialect.run(db, 'SELECT 2 AS n', undefined, { safeIntegers: false })).rows).toEqual([{ n: 2 }])
+    expect((await dialect.run(db, 'SELECT 2 AS n', undefined, {})).rows).toEqual([{ n: 2n }])
+    const info = await dialect.run(db, 'CREATE TABLE big (x INTEGER)', undefined, { safeIntegers: true })
+    expect(info.affectedRows).toBe(0)
+  })
+
   it('binds positional parameters and reports fields, affectedRows and insertId', async () => {
     const dialect = makeDialect()
     const db = await open(dialect)

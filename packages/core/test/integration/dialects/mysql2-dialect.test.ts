@@ -1,5 +1,6 @@
 import { inspect } from 'node:util'
 import mysql2 from 'mysql2'
+import { createPool } from '../../../src/pool.js'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/config-error.js'
 import { Mysql2Dialect, mysql, type MysqlDialectConfig } from '../../../src/dialects/mysql2/index.js'
@@ -152,10 +153,11 @@ describe('mysql2 dialect: config validation', () => {
     expect(errors[1]?.message).toBe('Sluice: invalid option dialect.connectionString = <redacted>: must be a mysql:// or mariadb:// URL')
   })
 
-  it('rejects unknown keys by name, including multipleStatements', () => {
-    const error = configError({ multipleStatements: true })
-    expect(error.field).toBe('dialect.multipleStatements')
+  it('rejects unknown keys by name, and a multipleStatements that is not a boolean', () => {
+    const error = configError({ multiStatements: true })
+    expect(error.field).toBe('dialect.multiStatements')
     expect(error.message).toContain('is not a mysql dialect option')
+    expect(configError({ multipleStatements: 'yes' }).field).toBe('dialect.multipleStatements')
     expect(() => mysql({ connectionString: MYSQL_URL, poolSize: 3 } as unknown as MysqlDialectConfig)).toThrow(ConfigError)
   })
 })
@@ -227,6 +229,56 @@ describe('mysql2 dialect: run', () => {
     await withConnection(async (raw) => {
       expect((await cast.run(raw, "SELECT 'hi' AS shout, 'hi' AS quiet", undefined, {})).rows).toEqual([{ shout: 'HI', quiet: 'hi' }])
     }, cast)
+  })
+
+  it('refuses several statements in one query by default, as mysql2 does', async () => {
+    await withConnection(async (raw) => {
+      expect(await rejection(dialect.run(raw, 'SELECT 1; SELECT 2', undefined, {}))).toMatchObject({ code: 'ER_PARSE_ERROR' })
+    })
+  })
+
+  it('with multipleStatements, runs them and answers as mysql2 does', async () => {
+    const multi = new Mysql2Dialect({ connectionString: MYSQL_URL, multipleStatements: true })
+    const stock = await mysql2.createConnection({ uri: MYSQL_URL, multipleStatements: true })
+    const sql = `SELECT ? AS a; INSERT INTO ${ITEMS} (name) VALUES ('multi'); SELECT 2 AS b, 3 AS c; DELETE FROM ${ITEMS} WHERE name = 'multi'`
+    try {
+      const [expected] = await stock.promise().query(sql, [1])
+      await withConnection(async (raw) => {
+        const result = await multi.run(raw, sql, [1], {})
+        const [results, fields] = result.raw as [unknown[], unknown[]]
+        // one answer per statement, each as the stock connection gives it (insert ids aside)
+        expect(results).toHaveLength(4)
+        expect(results[0]).toEqual([{ a: 1 }])
+        expect(results[1]).toMatchObject({ affectedRows: 1 })
+        expect(results[2]).toEqual([{ b: 2, c: 3 }])
+        expect(results[3]).toMatchObject({ affectedRows: 1 })
+        expect(fields).toHaveLength(4)
+        expect((expected as unknown[]).map((part) => (Array.isArray(part) ? part : 'header'))).toEqual(results.map((part) => (Array.isArray(part) ? part : 'header')))
+        // the engine's own view: the first result set's rows
+        expect(result.rows).toEqual([{ a: 1 }])
+        expect(await countItems(raw, 'multi')).toBe(0)
+      }, multi)
+    } finally {
+      await stock.end()
+    }
+  })
+
+  it("takes a statement's own typeCast (mysql2's per-query option), over the dialect's, and through the pool", async () => {
+    const shout = (field: { name: string; string(): string | null }, next: () => unknown) => (field.name === 'shout' ? String(field.string()).toUpperCase() : next())
+    const sql = "SELECT 'hi' AS shout, 'hi' AS quiet, CAST(? AS SIGNED) AS n"
+    await withConnection(async (raw) => {
+      expect((await dialect.run(raw, sql, [3], { typeCast: shout })).rows).toEqual([{ shout: 'HI', quiet: 'hi', n: 3 }])
+      // prepared statements would ignore it: the statement goes on the text protocol
+      expect((await dialect.run(raw, sql, [3], { typeCast: shout, prepare: true })).rows).toEqual([{ shout: 'HI', quiet: 'hi', n: 3 }])
+      expect((await dialect.run(raw, sql, [3], {})).rows).toEqual([{ shout: 'hi', quiet: 'hi', n: 3 }])
+    })
+    const pool = createPool({ dialect: new Mysql2Dialect({ connectionString: MYSQL_URL }), min: 0, max: 1, log: false })
+    try {
+      expect(await pool.query(sql, [4], { typeCast: shout })).toEqual([{ shout: 'HI', quiet: 'hi', n: 4 }])
+      expect(await pool.withConnection((conn) => conn.query(sql, [5], { typeCast: false, fetch: 'one' }))).toMatchObject({ shout: expect.any(Buffer) as Buffer })
+    } finally {
+      await pool.close()
+    }
   })
 
   it('uses a driver module it is given', async () => {
