@@ -5,6 +5,7 @@
  * compared, or two versions of one, when wall-clock rates cannot.
  *
  *   tsx bench/src/tools/instructions.ts [--concurrency 1,16] [--only Sluice,pg-pool] [--ops 100000] [--kind cycles|query]
+ *   tsx bench/src/tools/instructions.ts --pg [--kind select1|point] [--ops 10000]
  *
  * Each pool of `pool-overhead` runs in its own process under callgrind
  * twice, measuring N and then 3N operations after the same warm-up of 2N;
@@ -17,10 +18,19 @@
  * Instructions are not time (a cache miss costs more than an add), but for
  * the pure-JavaScript bookkeeping of a pool they track CPU time closely and,
  * unlike it, do not depend on what else runs.
+ *
+ * `--pg` counts the client's instructions per statement on PostgreSQL
+ * instead (`SLUICE_TEST_PG_URL` / `BENCH_PG_URL`): Sluice's pool.query()
+ * against pg.Pool with `idleTimeoutMillis: 0`. The server's work is not
+ * counted (another process), but timers fire more often per statement under
+ * valgrind and replies batch differently, so compare versions of one client
+ * rather than reading the ratio between clients as exact.
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { PG_URL, POOL_MAX } from '../config.js'
+import { ensurePgAccounts } from '../fixtures/accounts.js'
 import { OVERHEAD_HOSTS } from '../scenarios/pool-overhead.js'
 
 const run = promisify(execFile)
@@ -31,10 +41,19 @@ interface Args {
   only: string[] | undefined
   ops: number
   kind: string
+  pg: boolean
 }
 
+const contenders = (file: string): string => new URL(`../contenders/${file}`, import.meta.url).href
+
+/** The clients `--pg` compares, each in its fastest configuration. */
+const PG_HOSTS = [
+  { name: 'Sluice', module: contenders('sluice.js'), factory: 'sluicePgHost', args: [PG_URL, POOL_MAX] },
+  { name: 'pg.Pool, idleTimeoutMillis: 0', module: contenders('pg.js'), factory: 'pgPoolHost', args: [PG_URL, POOL_MAX, true] },
+] as const
+
 function parse(argv: readonly string[]): Args {
-  const args: Args = { concurrency: [1, 16], only: undefined, ops: 100_000, kind: 'cycles' }
+  const args: Args = { concurrency: [1, 16], only: undefined, ops: 100_000, kind: 'cycles', pg: argv.includes('--pg') }
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1]
     if (argv[i] === '--concurrency' && v) args.concurrency = v.split(',').map(Number)
@@ -60,9 +79,13 @@ async function count(spec: string, kind: string, concurrency: number, warmup: nu
 }
 
 const args = parse(process.argv.slice(2))
+if (args.pg) {
+  if (args.kind === 'cycles') args.kind = 'select1'
+  await ensurePgAccounts()
+}
 console.log(`| pool | borrowers | instructions / ${args.kind === 'cycles' ? 'cycle' : 'query'} | operations counted |`)
 console.log('| --- | ---: | ---: | ---: |')
-for (const host of OVERHEAD_HOSTS) {
+for (const host of args.pg ? PG_HOSTS : OVERHEAD_HOSTS) {
   if (args.only && !args.only.some((o) => host.name.toLowerCase().includes(o.toLowerCase()))) continue
   if (args.kind === 'query' && !(host.name === 'Sluice' || host.name.startsWith('pg-pool'))) continue
   const spec = JSON.stringify({ module: host.module, factory: host.factory, args: host.args })

@@ -175,9 +175,22 @@ export class Pool {
   query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions & { fetch?: 'all' | 'many' }): Promise<R[]>
   query<R = Row>(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'one' }): Promise<R | undefined>
   query(sql: Statement, params: Params | undefined, options: QueryOptions & { fetch: 'none' }): Promise<WriteResult>
-  async query<R = Row>(sql: Statement, params?: Params, options?: QueryOptions): Promise<unknown> {
+  query(sql: Statement, params?: Params, options?: QueryOptions): Promise<unknown> {
+    // the common call (no replicas, no fallback) takes one async step from here to the driver and back
+    if (this.#router !== undefined || this.config.breaker?.fallback !== undefined) return this.#queryRouted(sql, params, options)
+    let statement
+    try {
+      checkFetch('query', options)
+      statement = readStatement('query', sql, params)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+    return this.#primary.query(statement.sql, statement.params, options)
+  }
+
+  async #queryRouted(sql: Statement, params: Params | undefined, options: QueryOptions | undefined): Promise<unknown> {
     checkFetch('query', options)
-    return shapeRows(await this.#executeOrFallBack<R>('query', sql, params, options), options)
+    return shapeRows(await this.#executeOrFallBack('query', sql, params, options), options)
   }
 
   /**

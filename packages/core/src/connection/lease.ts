@@ -58,22 +58,37 @@ export type WriteMark = object
  */
 export class Lease implements PoolConnection, EntryLease {
   readonly entry: PoolEntry
-  readonly acquiredAt: number
-  /** Where it was acquired, when leak detection is on. */
-  readonly acquireStack: string | undefined
-  /** The workflow scope it was acquired in, if any. */
-  readonly scope: WorkflowScope | undefined
-  leakReported = false
   #released = false
   #revoked = false
   readonly #host: LeaseHost
 
-  constructor(host: LeaseHost, entry: PoolEntry, acquiredAt: number, scope: WorkflowScope | undefined, acquireStack: string | undefined) {
+  // a one-shot handle of few fields: what a lend says about its borrower (when,
+  // where, which workflow) lives on the entry, updated in place per lend
+  constructor(host: LeaseHost, entry: PoolEntry) {
     this.#host = host
     this.entry = entry
-    this.acquiredAt = acquiredAt
-    this.scope = scope
-    this.acquireStack = acquireStack
+  }
+
+  get acquiredAt(): number {
+    return this.entry.leasedAt
+  }
+
+  /** Where it was acquired, when leak detection is on. */
+  get acquireStack(): string | undefined {
+    return this.entry.leaseStack
+  }
+
+  /** The workflow scope it was acquired in, if any. */
+  get scope(): WorkflowScope | undefined {
+    return this.entry.leaseScope
+  }
+
+  get leakReported(): boolean {
+    return this.entry.leakReported
+  }
+
+  set leakReported(reported: boolean) {
+    this.entry.leakReported = reported
   }
 
   get id(): string {

@@ -1,3 +1,4 @@
+import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import { HEALTH } from './health-score.js'
 import type { ConnectionState } from './connection-state.js'
 
@@ -40,6 +41,17 @@ export class PoolEntry<Raw = unknown> {
   transactionByKeywords = false
   /** The borrower's handle while `in-use`. */
   lease: EntryLease | undefined
+  // What the current lend says about its borrower, kept here rather than on
+  // each lease: updated in place per lend (no boxed number per lease), and
+  // read only by leak detection and workflow scopes.
+  /** When the current borrower got it. */
+  leasedAt = 0
+  /** Where the current borrower acquired it, when leak detection is on. */
+  leaseStack: string | undefined = undefined
+  /** The workflow scope of the current borrower, if any. */
+  leaseScope: WorkflowScope | undefined = undefined
+  /** Whether the current borrower was reported as a possible leak. */
+  leakReported = false
 
   #pending = 0
   /** The last command queued; the next one waits for it to settle. */
@@ -66,8 +78,7 @@ export class PoolEntry<Raw = unknown> {
    */
   run<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
     // nothing is allocated for ordering unless a command is already running: the common case
-    const run = () => this.#execute(command)
-    const result = this.#pending === 0 ? run() : this.#last.then(run, run)
+    const result = this.#pending === 0 ? this.#start(command) : this.#last.then(() => this.#start(command), () => this.#start(command))
     this.#pending++
     this.#last = result
     return result
@@ -98,12 +109,24 @@ export class PoolEntry<Raw = unknown> {
     this.health = 0
   }
 
-  async #execute<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
+  /**
+   * Starts `command` and hands back its own promise: no async wrapper per
+   * statement. The count drops in a reaction registered before the caller's,
+   * so the caller already sees the connection free when its result arrives.
+   */
+  #start<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
+    let running: Promise<T>
     try {
-      return await command(this.raw)
-    } finally {
-      this.#pending--
+      running = command(this.raw)
+    } catch (error) {
+      running = Promise.reject(error as Error)
     }
+    running.then(this.#settled, this.#settled)
+    return running
+  }
+
+  readonly #settled = (): void => {
+    this.#pending--
   }
 }
 

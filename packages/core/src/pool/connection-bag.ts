@@ -44,6 +44,14 @@ export class ConnectionBag {
   /** The queue's one acquire-timeout timer, and the deadline it is armed for. */
   #waitTimer: TimerHandle | undefined
   #waitTimerAt = Number.POSITIVE_INFINITY
+  /**
+   * The last lease taken back, kept for its hidden class: V8 frees the map of
+   * a shape no live object has at a full GC and throws away the optimized
+   * lending code built on it, so an idle pool (no lease alive) would start
+   * its next requests interpreted. It is released and holds nothing the
+   * bag does not.
+   */
+  lastTakenBack: Lease | undefined
   /** The highest load since `takePeakLoad()`, tracked where callers queue (only waiting can push the load past the open connections). */
   #peakLoad = 0
 
@@ -180,7 +188,13 @@ export class ConnectionBag {
     const entry = lease.entry
     entry.lease = undefined
     entry.state = 'reserved'
-    lease.scope?.detach(lease)
+    const scope = entry.leaseScope
+    if (scope !== undefined) {
+      scope.detach(lease)
+      entry.leaseScope = undefined
+    }
+    entry.leaseStack = undefined
+    this.lastTakenBack = lease
     return entry
   }
 
@@ -208,8 +222,11 @@ export class ConnectionBag {
     entry.state = 'in-use'
     host.keepProcessAlive?.(entry.raw, true)
     // the usage-time histogram and leak detection need when it was lent
-    const acquiredAt = now ?? host.clock.now()
-    const lease = new Lease(host.leaseHost, entry, acquiredAt, scope, stack)
+    entry.leasedAt = now ?? host.clock.now()
+    entry.leaseStack = stack
+    entry.leaseScope = scope
+    entry.leakReported = false
+    const lease = new Lease(host.leaseHost, entry)
     entry.lease = lease
     scope?.attach(lease)
     host.counters.recordAcquire(waitedMillis)

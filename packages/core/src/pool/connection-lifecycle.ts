@@ -85,13 +85,16 @@ export class ConnectionLifecycle {
   /** Opens connections for waiters and up to `min`, respecting `max` and the back-off after failures. */
   replenish(): void {
     const { bag, clock } = this.#host
+    const open = bag.total + this.#creating.size
+    // a full pool has nothing to open: every waiting acquire passes here
+    const ceiling = this.#host.ceiling()
+    if (open >= ceiling) return
     if (this.#host.closed() || !this.#host.started()) return
     // an open breaker spares the node: only its probe connects
     if (this.#host.breaker?.state === 'open') return
-    const open = bag.total + this.#creating.size
     const forWaiters = bag.waiting - this.#creating.size
     const forFloor = this.#host.floor() - open
-    let wanted = Math.min(Math.max(forWaiters, forFloor), this.#host.ceiling() - open)
+    let wanted = Math.min(Math.max(forWaiters, forFloor), ceiling - open)
     if (wanted <= 0) return
     const now = clock.now()
     // after a permanent error a new acquire still tries once at once; refilling `min` waits the long back-off

@@ -1,6 +1,7 @@
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
-import type { ExecuteOptions, Params, Row } from '../connection/pool-connection.js'
+import type { ExecuteOptions, Params, QueryOptions, Row } from '../connection/pool-connection.js'
+import { shapeRows } from '../connection/shape-rows.js'
 import type { Dialect, QueryResult, ServerRoom, StatementKind } from '../dialect.js'
 import { PoolClosedError } from '../errors/pool-closed-error.js'
 import { PoolTimeoutError } from '../errors/pool-timeout-error.js'
@@ -263,13 +264,29 @@ export class ConnectionPool {
    * classifier's word on it when the router already asked (so nothing is
    * worked out twice).
    */
-  async execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions, classified?: StatementKind): Promise<QueryResult<R>> {
+  execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions, classified?: StatementKind): Promise<QueryResult<R>> {
+    return this.#run(sql, params, options, classified, wholeResult) as Promise<QueryResult<R>>
+  }
+
+  /** `execute()` shaped by `fetch` as `pool.query()` returns it, in the same one async step. */
+  query(sql: string, params: Params | undefined, options: QueryOptions | undefined): Promise<unknown> {
+    return this.#run(sql, params, options, undefined, shapeRows)
+  }
+
+  /** One async step per statement: borrow (or pipeline), run, give back, shape. */
+  async #run<T>(
+    sql: string,
+    params: Params | undefined,
+    options: QueryOptions | undefined,
+    classified: StatementKind | undefined,
+    shape: (result: QueryResult, options: QueryOptions | undefined) => T,
+  ): Promise<T> {
     // a busy connection of a node whose breaker is not closed takes no more statements
     const pipelined = this.breaker === undefined || this.breaker.state === 'closed' ? this.#pipeliner?.run(sql, params, options, classified) : undefined
-    if (pipelined) return (await pipelined) as QueryResult<R>
+    if (pipelined) return shape(await pipelined, options)
     const lease = await this.acquireLease()
     try {
-      return await lease.execute<R>(sql, params, options)
+      return shape(await lease.execute(sql, params, options), options)
     } finally {
       lease.release()
     }
@@ -457,6 +474,10 @@ export class ConnectionPool {
     }
     return { size, hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses), evictions }
   }
+}
+
+function wholeResult(result: QueryResult): QueryResult {
+  return result
 }
 
 function round(value: number): number {

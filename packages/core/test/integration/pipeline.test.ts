@@ -278,6 +278,53 @@ describe.runIf(onPostgres)('pipeline on the PostgreSQL wire', () => {
       expect(pool.stats().currentState).toMatchObject({ activeConnections: 0 })
     })
 
+    it('each pipelined write commits on its own: failing neighbours in the same pipe roll back none of them', async () => {
+      const pool = open({ max: 4, implicitPipelining: { maxDepth: 32 } })
+      await pool.query('DROP TABLE IF EXISTS pipe_isolated')
+      await pool.query('CREATE TABLE pipe_isolated (id int PRIMARY KEY, caller int NOT NULL)')
+      await pool.query('INSERT INTO pipe_isolated VALUES (1000, -1)')
+      counter.reset()
+      // 96 callers on 4 connections: every pipe carries writes that succeed and writes that fail (duplicate key) side by side
+      const calls = Array.from({ length: 96 }, (_, n) => pool.query('INSERT INTO pipe_isolated (id, caller) VALUES ($1, $2)', [n % 3 === 0 ? 1000 : n, n], { fetch: 'none' }))
+      const settled = await Promise.allSettled(calls)
+      // pipelined indeed: fewer writes than statements, yet one ReadyForQuery (Sync) each (plus those of connections opened meanwhile)
+      expect(counter.clientWrites).toBeLessThan(96)
+      expect(counter.readyForQuery).toBeGreaterThanOrEqual(96)
+      settled.forEach((s, n) => {
+        if (n % 3 === 0) expect(s).toMatchObject({ status: 'rejected', reason: { code: '23505' } })
+        else expect(s).toEqual({ status: 'fulfilled', value: { affectedRows: 1 } })
+      })
+      const rows = await pool.query<{ id: number; caller: number }>('SELECT id, caller FROM pipe_isolated WHERE id < 1000 ORDER BY id')
+      expect(rows).toEqual(Array.from({ length: 96 }, (_, n) => n).filter((n) => n % 3 !== 0).map((n) => ({ id: n, caller: n })))
+      await pool.query('DROP TABLE pipe_isolated')
+    })
+
+    it('never runs a pipelined statement inside a borrowed connection or its open transaction', async () => {
+      const pool = open({ max: 3, implicitPipelining: { maxDepth: 32 } })
+      await pool.query('DROP TABLE IF EXISTS pipe_tx')
+      await pool.query('CREATE TABLE pipe_tx (id int PRIMARY KEY)')
+      const tx = await pool.acquire()
+      await tx.query('BEGIN')
+      await tx.query('INSERT INTO pipe_tx VALUES (1)')
+      const held = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid', [], { fetch: 'one' })
+      // the pool is saturated by the two other connections: 64 callers pipeline on them, never on the held one
+      counter.reset()
+      const seen = await Promise.all(
+        Array.from({ length: 64 }, (_, n) =>
+          pool.query<{ n: number; pid: number; visible: string }>('SELECT $1::int AS n, pg_backend_pid() AS pid, (SELECT count(*) FROM pipe_tx)::text AS visible', [n], { fetch: 'one' }),
+        ),
+      )
+      expect(seen.map((r) => r?.n)).toEqual(Array.from({ length: 64 }, (_, n) => n))
+      expect(seen.every((r) => r?.pid !== held?.pid && r?.visible === '0')).toBe(true)
+      expect(counter.clientWrites).toBeLessThan(64)
+      // the transaction is still the borrower's own, and still open
+      expect(tx.inTransaction()).toBe(true)
+      await tx.query('ROLLBACK')
+      tx.release()
+      expect(await pool.query('SELECT count(*)::int AS n FROM pipe_tx', [], { fetch: 'one' })).toEqual({ n: 0 })
+      await pool.query('DROP TABLE pipe_tx')
+    })
+
     it('a killed backend fails only the statements on its connection, and the pool recovers', async () => {
       // the pipeliner's own recovery, not the breaker's (the many statements killed at once would open it)
       const pool = open({ max: 4, implicitPipelining: { maxDepth: 32 }, breaker: false }, PG_URL)

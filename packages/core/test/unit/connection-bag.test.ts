@@ -7,6 +7,7 @@ import { PoolCounters } from '../../src/metrics/pool-counters.js'
 import { ConnectionBag } from '../../src/pool/connection-bag.js'
 import type { PoolEvents } from '../../src/pool/pool-events.js'
 import { TypedEmitter } from '../../src/util/typed-emitter.js'
+import { WorkflowScope } from '../../src/workflow/workflow-scope.js'
 import { flush, ManualClock } from '../support/manual-clock.js'
 import { StubDialect } from '../support/stub-dialect.js'
 
@@ -122,5 +123,25 @@ describe('connection bag', () => {
     expect(clock.pendingTimers).toBe(0)
     expect(counters.acquireTimeouts).toBe(2)
     expect(outcomes).toHaveLength(3)
+  })
+
+  it("tells each borrower's acquire time, stack, scope and leak report apart when one connection is lent again", async () => {
+    const { bag, clock, entries } = await bagWith(1)
+    const scope = new WorkflowScope('wf-1', 'checkout', clock.now())
+    const start = clock.now()
+    bag.makeIdle(entries[0]!, start)
+    await clock.advance(100)
+    // with a stack (leak detection on) the lend reads the clock
+    const first = bag.lendIdle(scope, 'stack of the first borrower')!
+    expect([first.acquiredAt, first.acquireStack, first.scope, first.leakReported]).toEqual([start + 100, 'stack of the first borrower', scope, false])
+    expect([...scope.leases]).toEqual([first])
+    first.leakReported = true
+    bag.makeIdle(bag.takeBack(first), clock.now())
+    expect(scope.leases.size).toBe(0)
+    await clock.advance(50)
+    const second = bag.lendIdle(undefined, 'stack of the second borrower')!
+    expect(second.entry).toBe(first.entry)
+    expect([second.acquiredAt, second.acquireStack, second.scope, second.leakReported]).toEqual([start + 150, 'stack of the second borrower', undefined, false])
+    expect(scope.peak).toBe(1)
   })
 })

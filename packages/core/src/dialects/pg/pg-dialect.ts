@@ -71,14 +71,15 @@ export class PgDialect implements Dialect<PgClient> {
     return client
   }
 
-  async run(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+  run(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     const queryConfig: PgQueryConfig = { text: sql }
     if (params !== undefined) queryConfig.values = params
     if (options.rowMode === 'array') queryConfig.rowMode = 'array'
-    const output = await this.#statements.run(raw, queryConfig, params, options)
-    // a multi-statement simple query answers with one result per statement
-    const last = Array.isArray(output) ? output[output.length - 1] : output
-    return last === undefined ? { rows: [], raw: output } : toQueryResult(last, output)
+    try {
+      return this.#statements.run(raw, queryConfig, params, options).then(toRunResult)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
   }
 
   async ping(raw: PgClient, sql: string): Promise<void> {
@@ -274,6 +275,12 @@ export function postgres(config: PostgresDialectConfig): Dialect<PgClient> {
 function describe(config: ResolvedPostgresConfig): string {
   if (config.connectionString !== undefined) return describeUrl(config.connectionString)
   return describeParts('postgres', { user: config.user, host: config.host, port: config.port ?? 5432, database: config.database })
+}
+
+/** What `run()` answers: a multi-statement simple query answers with one result per statement, the last one counts. */
+function toRunResult(output: PgResult | PgResult[]): QueryResult {
+  const last = Array.isArray(output) ? output[output.length - 1] : output
+  return last === undefined ? { rows: [], raw: output } : toQueryResult(last, output)
 }
 
 function firstValue(output: PgResult | PgResult[], column: string): string | undefined {

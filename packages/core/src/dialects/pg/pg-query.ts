@@ -12,15 +12,22 @@ const SETTLE_TIMEOUT_MILLIS = 1_000
  * (`'E'`); without the wait, `inTransaction()` right after a failed statement
  * would still report the status from before it.
  */
-export async function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
+export function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
+  let running: Promise<PgResult | PgResult[]>
   try {
     // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
-    return await (config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config))
+    running = config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config)
   } catch (error) {
-    // a dead connection sends no ReadyForQuery
-    if (!isFatalPgError(error, 0)) await readyForQuery(client)
-    throw error
+    running = Promise.reject(error as Error)
   }
+  // no async frame per statement: only a failure takes an extra step
+  return running.catch((error: unknown) => settleThenThrow(client, error))
+}
+
+async function settleThenThrow(client: PgClient, error: unknown): Promise<never> {
+  // a dead connection sends no ReadyForQuery
+  if (!isFatalPgError(error, 0)) await readyForQuery(client)
+  throw error
 }
 
 function readyForQuery(client: PgClient): Promise<void> {
