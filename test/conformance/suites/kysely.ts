@@ -16,8 +16,8 @@ const MARKER = '// ---- added by the Sluice conformance harness'
  * Appended to test/node/src/test-setup.ts: the suite's connection settings
  * point at the local servers (both runs), and with SLUICE_CONFORMANCE set the
  * three dialects of DB_CONFIGS become the Sluice dialects with the same
- * settings and the same pool size. `multipleStatements` is not passed: Sluice's
- * MySQL dialect refuses it (see docs/conformance.md).
+ * settings (the MySQL setup's `multipleStatements` included) and the same
+ * pool size.
  */
 function setupPatch(): string {
   const { database, pgUser, mysqlUser, mysqlPassword } = ACCOUNTS.kysely
@@ -36,7 +36,7 @@ if (process.env.SLUICE_CONFORMANCE) {
     driver: require('pg'),
   })
   ;(DB_CONFIGS.mysql as any).dialect = new sluice.SluiceMysqlDialect({
-    pool: { host: mysqlConfig.host, port: mysqlConfig.port, database: mysqlConfig.database, user: mysqlConfig.user, password: mysqlConfig.password, supportBigNumbers: true, bigNumberStrings: true, max: POOL_SIZE },
+    pool: { host: mysqlConfig.host, port: mysqlConfig.port, database: mysqlConfig.database, user: mysqlConfig.user, password: mysqlConfig.password, supportBigNumbers: true, bigNumberStrings: true, multipleStatements: mysqlConfig.multipleStatements, max: POOL_SIZE },
     driver: require('mysql2'),
   })
   ;(DB_CONFIGS.sqlite as any).dialect = new sluice.SluiceSqliteDialect({ pool: { filename: DIALECT_CONFIGS.sqlite.databasePath }, driver: require('better-sqlite3') })
