@@ -24,6 +24,7 @@ export function seriesOf(s) {
     errorPercent: s.rates ? s.rates.errorRatio * 100 : null,
     acquireAvg: s.acquireWait.avgMillis,
     acquireP99: s.acquireWait.p99Millis,
+    acquireP50: s.acquireWaitDistribution.p50Millis,
     queryAvg: s.queryTime.avgMillis,
     queryP99: s.queryTime.p99Millis,
     cacheHitInterval: s.rates?.statementCacheHitRatio == null ? null : s.rates.statementCacheHitRatio * 100,

@@ -59,11 +59,12 @@ export const errorsPanel = chartPanel({
 export const acquireWaitPanel = chartPanel({
   id: 'acquire-wait',
   title: 'Acquire wait',
-  hint: 'mean since start, p99 of the last 1 024',
+  hint: 'p50 and mean since start, p99 of the last 1 024',
   applies: () => true,
   chart: {
     format: formatMillis,
     series: [
+      { key: 'acquireP50', label: 'p50', color: COLORS.green },
       { key: 'acquireAvg', label: 'avg', color: COLORS.blue },
       { key: 'acquireP99', label: 'p99', color: COLORS.amber },
     ],

@@ -9,6 +9,7 @@ import {
   throughputPanel,
   utilizationPanel,
 } from './charts.js'
+import { acquireHistogramPanel } from './acquire-histogram.js'
 import { eventsPanel } from './events.js'
 import { healthPanel } from './health.js'
 import { nodesPanel } from './nodes.js'
@@ -22,6 +23,7 @@ export const PANELS = [
   throughputPanel,
   errorsPanel,
   acquireWaitPanel,
+  acquireHistogramPanel,
   queryTimePanel,
   healthPanel,
   statementCachePanel,

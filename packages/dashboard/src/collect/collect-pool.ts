@@ -1,6 +1,7 @@
 import type { BreakerStats, PoolStats, RoutingStats } from '@sluice/core'
 import type { RegisteredPool } from '../registry/pool-registry.js'
 import { clipText } from '../util/clip-text.js'
+import { latencyDistribution } from './latency-distribution.js'
 import { poolRates, replicaReadsPerSecond } from './rates.js'
 import { PATTERN_TEXT_CHARS, PATTERNS_SHOWN } from '../config/defaults.js'
 import type { BreakerSnapshot, NodeSnapshot, PatternSnapshot, PoolSnapshot, StatementCacheSnapshot, WorkflowsSnapshot } from './snapshot.js'
@@ -15,8 +16,8 @@ export interface CollectOptions {
 }
 
 /**
- * Turns one pool into a snapshot: `stats()`, `routingStats()` and
- * `workflowHistory()` read once, and the events since the last sample.
+ * Turns one pool into a snapshot: `stats()`, `metrics()`, `routingStats()`
+ * and `workflowHistory()` read once, and the events since the last sample.
  */
 export function collectPool(entry: RegisteredPool, { at, previous, drainEvents = true }: CollectOptions): PoolSnapshot {
   const stats = entry.pool.stats()
@@ -31,6 +32,7 @@ export function collectPool(entry: RegisteredPool, { at, previous, drainEvents =
     utilization: stats.pool.max === 0 ? 0 : stats.currentState.activeConnections / stats.pool.max,
     health: Object.entries(stats.currentState.healthScores).map(([id, score]) => ({ id, score })),
     acquireWait: { avgMillis: stats.performance.avgAcquisitionTimeMs, p99Millis: stats.performance.p99AcquisitionTimeMs },
+    acquireWaitDistribution: latencyDistribution(entry.pool.metrics().nodes[0]!.acquireSeconds),
     queryTime: { avgMillis: stats.performance.avgQueryTimeMs, p99Millis: stats.performance.p99QueryTimeMs },
     totals: {
       executed: stats.queries.executed,

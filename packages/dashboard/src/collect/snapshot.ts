@@ -23,6 +23,8 @@ export interface PoolSnapshot {
   /** Health score (0-100) of each open connection. */
   readonly health: ReadonlyArray<{ readonly id: string; readonly score: number }>
   readonly acquireWait: LatencySummary
+  /** The primary's acquire waits since the pool started, by bucket (the engine's cumulative histogram). */
+  readonly acquireWaitDistribution: LatencyDistribution
   readonly queryTime: LatencySummary
   readonly totals: PoolTotals
   /** Per-second rates since the previous sample; null on a pool's first sample. */
@@ -73,6 +75,15 @@ export interface LatencySummary {
   readonly avgMillis: number
   /** 99th percentile of the most recent ones, ms. */
   readonly p99Millis: number
+}
+
+export interface LatencyDistribution {
+  /** Observations since the pool started. */
+  readonly count: number
+  /** The median, interpolated inside its bucket; null before the first observation. */
+  readonly p50Millis: number | null
+  /** Observations per bucket, from the first bucket with one to the last; `upToMillis` null is the overflow (+Inf). */
+  readonly buckets: ReadonlyArray<{ readonly upToMillis: number | null; readonly count: number }>
 }
 
 export interface PoolTotals {

@@ -113,7 +113,9 @@ describe('the dashboard in headless Chromium', { timeout: BROWSER_TEST_TIMEOUT }
         await expectAgreement(later, pool, timeline)
         expect(Number(later.kpis.executed)).toBeGreaterThan(Number(first.kpis.executed))
         expect(Number(later.kpis.queriesPerSecond)).toBeGreaterThan(0)
-        expect(later.panels).toEqual(expect.arrayContaining(['connections', 'utilization', 'throughput', 'errors', 'acquire-wait', 'query-time', 'health', 'workflows', 'events']))
+        expect(later.panels).toEqual(expect.arrayContaining(['connections', 'utilization', 'throughput', 'errors', 'acquire-wait', 'acquire-histogram', 'query-time', 'health', 'workflows', 'events']))
+        // the distribution's bars add up to the acquires it says it counted
+        expect(later.acquireBuckets.reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0)
         const { statements } = pool.stats()
         expect(later.panels.includes('statement-cache')).toBe(statements.hits + statements.misses > 0)
       }

@@ -58,6 +58,15 @@ describe('a pool on the dashboard', () => {
       // nothing runs between the two reads: they must agree exactly
       const { snapshot } = sampleOf('sampled')
       const stats = pool.stats()
+      const acquired = pool.metrics().nodes[0]!.acquireSeconds
+      // the distribution is the engine's histogram, bucket for bucket
+      expect(snapshot.acquireWaitDistribution.count).toBe(acquired.count)
+      expect(snapshot.acquireWaitDistribution.count).toBeGreaterThan(0)
+      expect(snapshot.acquireWaitDistribution.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(acquired.count)
+      const p50 = snapshot.acquireWaitDistribution.p50Millis!
+      const median = acquired.cumulative.findIndex((c) => c >= acquired.count / 2)
+      expect(p50).toBeGreaterThanOrEqual(median === 0 ? 0 : acquired.bounds[median - 1]! * 1000)
+      expect(p50).toBeLessThanOrEqual(acquired.bounds[median]! * 1000)
       expect(snapshot.totals).toEqual({
         executed: stats.queries.executed,
         errors: stats.queries.errors,

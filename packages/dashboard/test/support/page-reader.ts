@@ -12,6 +12,8 @@ export interface PoolOnPage {
   readonly texts: Readonly<Record<string, string>>
   readonly panels: readonly string[]
   readonly health: ReadonlyArray<{ readonly id: string; readonly score: number }>
+  /** Acquires per bar of the acquire-wait distribution. */
+  readonly acquireBuckets: readonly number[]
   readonly nodes: ReadonlyArray<{ readonly node: string; readonly healthy: string; readonly cells: readonly string[] }>
   readonly workflows: readonly string[]
   /** The top-statements table: each row's cells (fingerprint, kind, count, per s, mean, p95, errors). */
@@ -54,6 +56,7 @@ export function readPool(page: Page, name: string): Promise<PoolOnPage | null> {
       texts,
       panels: [...section.querySelectorAll('[data-panel]')].map((p) => p.dataset.panel ?? ''),
       health: [...section.querySelectorAll('[data-connection]')].map((row) => ({ id: row.dataset.connection ?? '', score: Number(row.dataset.value) })),
+      acquireBuckets: [...section.querySelectorAll('[data-bucket]')].map((row) => Number(row.dataset.value)),
       nodes: [...section.querySelectorAll('tr[data-node]')].map((row) => ({
         node: row.dataset.node ?? '',
         healthy: row.dataset.healthy ?? '',
