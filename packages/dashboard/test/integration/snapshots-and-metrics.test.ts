@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDashboard, type Dashboard, type PoolSnapshot } from '../../src/index.js'
 import { MYSQL_URL, PG_REPLICA_URL, PG_URL, TEST_PASSWORD } from '../support/databases.js'
 import { get } from '../support/http.js'
-import { parseMetrics } from '../support/metrics-text.js'
+import { parseMetrics } from '../../../prometheus/test/support/metrics-text.js'
 import { runWorkload } from '../support/workload.js'
 import { lockReplicasForFile } from '../../../core/test/support/replica-clusters.js'
 
