@@ -87,7 +87,17 @@ slave_error() {
   echo "IO: $(slave_field Last_IO_Errno) $(slave_field Last_IO_Error); SQL: $(slave_field Last_SQL_Errno) $(slave_field Last_SQL_Error)"
 }
 
-primary_gone() { ! pid_alive "$1" && ! port_open "$PRIMARY_PORT"; }
+# Gone means: its pid, and every other mariadbd/mysqld of the primary, exited (a
+# pid file left from an earlier boot can name a dead pid while the server is
+# still finishing its shutdown), and its port closed.
+primary_gone() {
+  ! pid_alive "$1" && ! port_open "$PRIMARY_PORT" || return 1
+  local other
+  for other in $(pgrep -x mariadbd; pgrep -x mysqld); do
+    # the test replica and the private servers run with a --defaults-file of their own
+    if pid_alive "$other" && ! tr '\0' ' ' <"/proc/$other/cmdline" 2>/dev/null | grep -qF -- --defaults-file; then return 1; fi
+  done
+}
 
 restart_primary() {
   local pidfile pid
