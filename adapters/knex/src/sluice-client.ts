@@ -1,9 +1,9 @@
 import { Readable, type Writable } from 'node:stream'
 import { debuglog } from 'node:util'
-import { ConfigError, createPool, type Dialect } from '@sluice/core'
+import { ConfigError, createPool, PoolTimeoutError, type Dialect } from '@sluice/core'
 import { RoutedConnection } from '@sluice/core/adapter'
 import type { Knex } from 'knex'
-import { knexAcquireError } from './acquire-error.js'
+import { knexAcquireError, knexStatementAcquireError } from './acquire-error.js'
 import { afterCreateStep, setupHook } from './connection-setup.js'
 import { KnexPoolView } from './knex-pool-view.js'
 import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
@@ -69,8 +69,9 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       try {
         const validate = validateOf(this.config.pool)
         if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, this.logger))
-        // 'auto': each statement outside a transaction is routed (reads to replicas) until one needs a session
-        return new SluiceKnexConnection(await pool.acquire({ target: 'auto' }))
+        // 'statement': each read outside a transaction runs as pool.execute() runs it (routed to a replica,
+        // pipelined) until a statement needs a session; see _query for what pins a connection at once
+        return new SluiceKnexConnection(await pool.acquire({ target: 'statement' }))
       } catch (error) {
         throw knexAcquireError(error, this.logger)
       }
@@ -104,10 +105,17 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       if (!obj.sql) throw new Error('The query is empty')
       const lease = leaseOf(connection)
       const statement = knexStatement(obj)
-      // a query Knex may cancel must run on a connection it can name: pin one
-      if (obj.cancelOnTimeout && lease instanceof RoutedConnection) await lease.pin()
       const options = flavor.runOptions(obj.options)
-      const result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
+      let result
+      try {
+        // a query with a timeout must run on a connection Knex can name: to cancel it on that
+        // connection, or to close that connection when it gives up waiting (as stock Knex does)
+        if ((obj.cancelOnTimeout || obj.timeout) && lease instanceof RoutedConnection) await lease.pin()
+        result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
+      } catch (error) {
+        // a statement-level connection borrows when it runs: a borrow that timed out is Knex's acquire timeout
+        throw lease instanceof RoutedConnection && error instanceof PoolTimeoutError ? knexStatementAcquireError(error, this.logger) : error
+      }
       flavor.respond(obj, result)
       return obj
     }
@@ -153,7 +161,10 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     override cancelQuery(connection?: unknown): Promise<unknown> {
       const cancel = Base.prototype.cancelQuery as unknown as (this: Knex.Client, connectionToKill: unknown) => Promise<unknown>
       const lease = leaseOf(connection)
-      return cancel.call(this, lease instanceof RoutedConnection ? lease.pinnedConnection?.driverConnection : lease.driverConnection)
+      if (!(lease instanceof RoutedConnection)) return cancel.call(this, lease.driverConnection)
+      // not pinned yet: the statement is still waiting for its connection, and runs nowhere once Knex releases the handle
+      const pinned = lease.pinnedConnection
+      return pinned === undefined ? Promise.resolve() : cancel.call(this, pinned.driverConnection)
     }
   }
 }
