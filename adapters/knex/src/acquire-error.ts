@@ -19,34 +19,3 @@ export function knexAcquireError(error: unknown, logger: Knex.Logger): unknown {
   timeout.cause = error
   return timeout
 }
-
-/**
- * Knex's acquire timeout, raised from inside `_query`: a statement-level
- * connection (see `SluiceKnexClient.acquireConnection`) borrows when its
- * statement runs, not when Knex acquires it. Knex's runner takes every
- * `KnexTimeoutError` out of a query for a query timeout and rewrites its
- * message (and its client prefixes the SQL to it); this one keeps stock
- * Knex's acquire message whatever is written to it, so the error reads as
- * the acquire timeout it is.
- */
-class KnexAcquireTimeoutError extends KnexTimeoutError {
-  constructor() {
-    // no own `message`: the accessor below answers it
-    super()
-    Object.defineProperty(this, 'message', {
-      get: () => KNEX_ACQUIRE_TIMEOUT_MESSAGE,
-      set: () => {},
-      enumerable: false,
-      configurable: true,
-    })
-  }
-}
-
-/** `knexAcquireError()` for a borrow that failed while a statement-level connection ran its statement. */
-export function knexStatementAcquireError(error: unknown, logger: Knex.Logger): unknown {
-  const translated = knexAcquireError(error, logger)
-  if (!(translated instanceof KnexTimeoutError)) return translated
-  const timeout = new KnexAcquireTimeoutError()
-  timeout.cause = translated.cause
-  return timeout
-}

@@ -1,9 +1,9 @@
 import { Readable, type Writable } from 'node:stream'
 import { debuglog } from 'node:util'
-import { ConfigError, createPool, PoolTimeoutError, type Dialect } from '@sluice/core'
+import { ConfigError, createPool, type Dialect } from '@sluice/core'
 import { RoutedConnection } from '@sluice/core/adapter'
 import type { Knex } from 'knex'
-import { knexAcquireError, knexStatementAcquireError } from './acquire-error.js'
+import { knexAcquireError } from './acquire-error.js'
 import { afterCreateStep, setupHook } from './connection-setup.js'
 import { KnexPoolView } from './knex-pool-view.js'
 import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
@@ -11,6 +11,7 @@ import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
 import { knexStatement } from './knex-statement.js'
 import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, type ResolvedKnexPool } from './pool-options.js'
 import { providedDialect, type ConnectionProvider } from './provided-dialect.js'
+import { statementRunner } from './statement-runner.js'
 import { validatedLease, validateOf } from './validated-lease.js'
 import { poolOf, setPool } from './sluice-of.js'
 import type { SluiceFlavor } from './sluice-flavor.js'
@@ -62,19 +63,24 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     }
 
     /** Borrows a connection from the Sluice pool; a timeout rejects with Knex's `KnexTimeoutError`. */
-    override async acquireConnection(): Promise<SluiceKnexConnection> {
-      const pool = poolOf(this)
-      // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
-      if (!pool) throw new Error('Unable to acquire a connection')
-      try {
-        const validate = validateOf(this.config.pool)
-        if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, this.logger))
-        // 'statement': each read outside a transaction runs as pool.execute() runs it (routed to a replica,
-        // pipelined) until a statement needs a session; see _query for what pins a connection at once
-        return new SluiceKnexConnection(await pool.acquire({ target: 'statement' }))
-      } catch (error) {
-        throw knexAcquireError(error, this.logger)
-      }
+    override acquireConnection(): Promise<SluiceKnexConnection> {
+      // 'auto': each statement is routed (reads to replicas) until one needs a session; without replicas, a pooled connection
+      return acquire(this, 'auto')
+    }
+
+    /**
+     * Knex's runner for one query or schema builder outside a transaction
+     * borrows statement-level connections (`acquire({ target: 'statement' })`):
+     * each read runs as `pool.execute()` runs it (routed to a replica,
+     * pipelined when the pool pipelines) until a statement needs a session,
+     * which pins a pooled connection (see `_query` for what pins at once).
+     * Only the runner: a connection acquired by an app or a transaction is a
+     * pooled one, held until released.
+     */
+    override runner(builder: unknown): ReturnType<Knex.Client['runner']> {
+      // a transaction's client hands its runners the transaction's connection
+      if ((this as { transacting?: boolean }).transacting) return super.runner(builder as never)
+      return statementRunner(this, builder, () => acquire(this, 'statement')) as unknown as ReturnType<Knex.Client['runner']>
     }
 
     /** Gives the connection back; a second release of the same connection is a no-op. */
@@ -106,16 +112,10 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       const lease = leaseOf(connection)
       const statement = knexStatement(obj)
       const options = flavor.runOptions(obj.options)
-      let result
-      try {
-        // a query with a timeout must run on a connection Knex can name: to cancel it on that
-        // connection, or to close that connection when it gives up waiting (as stock Knex does)
-        if ((obj.cancelOnTimeout || obj.timeout) && lease instanceof RoutedConnection) await lease.pin()
-        result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
-      } catch (error) {
-        // a statement-level connection borrows when it runs: a borrow that timed out is Knex's acquire timeout
-        throw lease instanceof RoutedConnection && error instanceof PoolTimeoutError ? knexStatementAcquireError(error, this.logger) : error
-      }
+      // a query with a timeout must run on a connection Knex can name: to cancel it on that
+      // connection, or to close that connection when it gives up waiting (as stock Knex does)
+      if ((obj.cancelOnTimeout || obj.timeout) && lease instanceof RoutedConnection) await lease.pin()
+      const result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
       flavor.respond(obj, result)
       return obj
     }
@@ -166,6 +166,20 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       const pinned = lease.pinnedConnection
       return pinned === undefined ? Promise.resolve() : cancel.call(this, pinned.driverConnection)
     }
+  }
+}
+
+/** Borrows a connection for Knex (`pool.validate` checks each one, as tarn did); a timeout rejects with Knex's `KnexTimeoutError`. */
+async function acquire(client: Knex.Client, target: 'auto' | 'statement'): Promise<SluiceKnexConnection> {
+  const pool = poolOf(client)
+  // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
+  if (!pool) throw new Error('Unable to acquire a connection')
+  try {
+    const validate = validateOf(client.config.pool)
+    if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, client.logger))
+    return new SluiceKnexConnection(await pool.acquire({ target }))
+  } catch (error) {
+    throw knexAcquireError(error, client.logger)
   }
 }
 
