@@ -41,8 +41,6 @@ export const KnexTimeoutError = knex.KnexTimeoutError
 export interface KnexQueryObject {
   sql: string
   bindings?: unknown[]
-  /** Set by `.timeout(ms)`: how long Knex waits for the answer. */
-  timeout?: number
   /** Set by `.timeout(ms, { cancel: true })`. */
   cancelOnTimeout?: boolean
   /** What the builder does: `select`, `first`, `pluck`, `insert`, `update`, `del`, `counter`, `raw`... */

@@ -9,7 +9,7 @@ import { KnexPoolView } from './knex-pool-view.js'
 import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
 import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
 import { knexStatement } from './knex-statement.js'
-import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, type ResolvedKnexPool } from './pool-options.js'
+import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, statementLevelOf, type ResolvedKnexPool } from './pool-options.js'
 import { providedDialect, type ConnectionProvider } from './provided-dialect.js'
 import { statementRunner } from './statement-runner.js'
 import { validatedLease, validateOf } from './validated-lease.js'
@@ -69,17 +69,20 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     }
 
     /**
-     * Knex's runner for one query or schema builder outside a transaction
-     * borrows statement-level connections (`acquire({ target: 'statement' })`):
+     * With `pool.statementLevel`, Knex's runner for one query or schema
+     * builder outside a transaction borrows statement-level connections (`acquire({ target: 'statement' })`):
      * each read runs as `pool.execute()` runs it (routed to a replica,
      * pipelined when the pool pipelines) until a statement needs a session,
-     * which pins a pooled connection (see `_query` for what pins at once).
-     * Only the runner: a connection acquired by an app or a transaction is a
-     * pooled one, held until released.
+     * which pins a pooled connection. Only the runner, and not for a query
+     * with `.timeout()`: a connection acquired by an app, a transaction or
+     * such a query is a pooled one, held until released, as in stock Knex.
      */
     override runner(builder: unknown): ReturnType<Knex.Client['runner']> {
-      // a transaction's client hands its runners the transaction's connection
-      if ((this as { transacting?: boolean }).transacting) return super.runner(builder as never)
+      // a transaction's client hands its runners the transaction's connection; a query with a timeout
+      // needs its connection before Knex's clock starts (to cancel the query there, or close that connection)
+      if (!statementLevelOf(this.config.pool) || (this as { transacting?: boolean }).transacting || (builder as { _timeout?: unknown })._timeout) {
+        return super.runner(builder as never)
+      }
       return statementRunner(this, builder, () => acquire(this, 'statement')) as unknown as ReturnType<Knex.Client['runner']>
     }
 
@@ -112,9 +115,8 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       const lease = leaseOf(connection)
       const statement = knexStatement(obj)
       const options = flavor.runOptions(obj.options)
-      // a query with a timeout must run on a connection Knex can name: to cancel it on that
-      // connection, or to close that connection when it gives up waiting (as stock Knex does)
-      if ((obj.cancelOnTimeout || obj.timeout) && lease instanceof RoutedConnection) await lease.pin()
+      // a query Knex may cancel must run on a connection it can name: pin one
+      if (obj.cancelOnTimeout && lease instanceof RoutedConnection) await lease.pin()
       const result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
       flavor.respond(obj, result)
       return obj

@@ -13,13 +13,13 @@ import { sluiceOf } from '@sluice/knex'
 import { adapterSuite } from '../../../../test/adapters/adapter-suite.js'
 import { knexHarness, sluiceKnex, stockKnex } from '../support/knex-harness.js'
 
-const PIPELINED = { implicitPipelining: true } as const
+const PIPELINED = { implicitPipelining: true, statementLevel: true } as const
 const TABLE = 'knex_statement_level'
 const ROWS = 40
 /** Knex logs each failed acquire as a warning, as stock Knex does; a test here causes one on purpose. */
 const quiet = { log: { warn() {} } }
 
-adapterSuite(knexHarness('postgres', PIPELINED, 'implicit pipelining'))
+adapterSuite(knexHarness('postgres', PIPELINED, 'statement-level, pipelined'))
 
 describe('knex on Sluice, postgres, implicit pipelining: statement-level connections', () => {
   let stock: Knex
