@@ -27,8 +27,8 @@ const [names, sluiceClient] = chosen
 
 /**
  * SLUICE_CONFORMANCE_POOL (JSON): Sluice pool options added to every Knex
- * instance's `pool`, e.g. `{"implicitPipelining":true}` to run the suite on
- * statement-level connections; the suite's own pool settings win.
+ * instance's `pool`, e.g. `{"implicitPipelining":true,"statementLevel":true}` to
+ * run the suite on statement-level connections; the suite's own pool settings win.
  */
 function withPoolOptions(Client, json) {
   if (json === undefined || json === '') return Client
