@@ -37,13 +37,17 @@ export class Mysql2SessionState {
   }
 
   /**
-   * Registers a statement awaiting its answer; call the returned function once
-   * it has one. mysql2 never answers the statements of a connection it was
-   * told to close, so `close()` fails them through {@link abort}.
+   * Registers a statement awaiting its answer; {@link untrack} it once it has
+   * one. mysql2 never answers the statements of a connection it was told to
+   * close, so `close()` fails them through {@link abort}.
    */
-  track(fail: (error: Error) => void): () => void {
+  track(fail: (error: Error) => void): void {
     this.#inFlight.add(fail)
-    return () => this.#inFlight.delete(fail)
+  }
+
+  /** The statement registered with `fail` has its answer. (No closure per statement: this runs for every one.) */
+  untrack(fail: (error: Error) => void): void {
+    this.#inFlight.delete(fail)
   }
 
   /** Fails every statement still awaiting an answer. */
