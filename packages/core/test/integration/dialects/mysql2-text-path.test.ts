@@ -1,10 +1,18 @@
 import mysql2 from 'mysql2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Mysql2Dialect, type MysqlDialectConfig } from '../../../src/dialects/mysql2/index.js'
+import { Mysql2Dialect } from '../../../src/dialects/mysql2/index.js'
 import type { Mysql2Connection } from '../../../src/dialects/mysql2/mysql2-driver-types.js'
 import { MYSQL_URL } from '../../support/databases.js'
 
 const TABLE = 'mytext_types'
+
+/** Connection options that change how mysql2 parses rows, taken by the dialect and the stock driver alike. */
+interface RowOptions {
+  readonly supportBigNumbers?: boolean
+  readonly bigNumberStrings?: boolean
+  readonly dateStrings?: boolean
+  readonly timezone?: string
+}
 
 /** Every column type the server has a distinct wire format for, with a NULL row beside each value. */
 const COLUMNS = [
@@ -38,7 +46,7 @@ const PARAMS: ReadonlyArray<readonly [string, unknown]> = [
  * every column type and parameter kind, and under the connection options
  * that change how rows are parsed.
  */
-describe.each<[string, MysqlDialectConfig]>([
+describe.each<[string, RowOptions]>([
   ['default options', {}],
   ['supportBigNumbers, bigNumberStrings, dateStrings', { supportBigNumbers: true, bigNumberStrings: true, dateStrings: true }],
   ['a timezone', { timezone: '+05:30' }],
