@@ -286,7 +286,8 @@ export class ConnectionPool {
     if (pipelined) return shape(await pipelined, options)
     const lease = await this.acquireLease()
     try {
-      return shape(await lease.execute(sql, params, options), options)
+      // the facade read and checked the statement already
+      return shape(await lease.executeChecked(sql, params, options), options)
     } finally {
       lease.release()
     }

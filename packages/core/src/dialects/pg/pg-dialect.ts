@@ -14,7 +14,7 @@ import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from
 import { classifyPgConnectError, isFatalPgError } from './pg-fatal-error.js'
 import { functionSafetyQuery, judgeFromCatalogue, type CatalogueRow } from './pg-function-safety.js'
 import { pgRunPipelined } from './pg-pipelined-statement.js'
-import { query, transactionStatus } from './pg-query.js'
+import { query, settle, start, transactionStatus } from './pg-query.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { toQueryResult } from './pg-result.js'
 import { SERVER_ROOM_SQL, serverRoomFromRow } from './pg-server-room.js'
@@ -71,15 +71,45 @@ export class PgDialect implements Dialect<PgClient> {
     return client
   }
 
+  /**
+   * One statement: named from the statement cache when it qualifies, else
+   * unnamed straight through pg. Either way one reaction turns pg's answer
+   * into the result and tells the cache the statement ran (DDL moves its
+   * schema epoch), and a failure settles at its ReadyForQuery first.
+   */
   run(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
-    const queryConfig: PgQueryConfig = { text: sql }
-    if (params !== undefined) queryConfig.values = params
-    if (options.rowMode === 'array') queryConfig.rowMode = 'array'
+    const statements = this.#statements
+    const arrays = options.rowMode === 'array'
     try {
-      return this.#statements.run(raw, queryConfig, params, options).then(toRunResult)
+      if (statements.caches(sql, params, options)) {
+        const config: PgQueryConfig = { text: sql }
+        if (params !== undefined) config.values = params
+        if (arrays) config.rowMode = 'array'
+        // the cache settles a failure itself (its recoveries read the transaction status after it)
+        return statements.runCached(raw, config).then(
+          (output) => this.#ran(raw, sql, output),
+          (error: unknown) => this.#failed(raw, sql, error, false),
+        )
+      }
+      // no config object unless pg needs one: it copies it anyway
+      return start(raw, sql, params, arrays ? { text: sql, values: params, rowMode: 'array' } : undefined).then(
+        (output) => this.#ran(raw, sql, output),
+        (error: unknown) => this.#failed(raw, sql, error, true),
+      )
     } catch (error) {
       return Promise.reject(error as Error)
     }
+  }
+
+  #ran(raw: PgClient, sql: string, output: PgResult | PgResult[]): QueryResult {
+    this.#statements.observe(raw, sql)
+    return toRunResult(output)
+  }
+
+  async #failed(raw: PgClient, sql: string, error: unknown, unsettled: boolean): Promise<never> {
+    if (unsettled) await settle(raw, error)
+    this.#statements.observe(raw, sql)
+    throw error
   }
 
   async ping(raw: PgClient, sql: string): Promise<void> {

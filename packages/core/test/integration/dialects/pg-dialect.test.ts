@@ -201,7 +201,10 @@ describe('pg dialect: run', () => {
       const select = await dialect.run(client, 'SELECT id, name FROM pgdialect_items WHERE id >= $1 ORDER BY id', [1], {})
       expect(select.command).toBe('SELECT')
       expect(select.affectedRows).toBeUndefined()
-      expect(select.fields).toEqual([{ name: 'id' }, { name: 'name' }])
+      expect(select.fields).toMatchObject([{ name: 'id' }, { name: 'name' }])
+      // pg's own field descriptions, handed through as pg.Pool does: no copy per statement
+      expect(select.fields).toBe((select.raw as pg.QueryResult).fields)
+      expect(select.fields?.[0]).toMatchObject({ name: 'id', dataTypeID: 23 })
       expect(select.rows).toEqual([
         { id: 1, name: 'one' },
         { id: 2, name: "two'; DROP TABLE x; --" },
@@ -222,7 +225,8 @@ describe('pg dialect: run', () => {
       const result = await dialect.run(client, 'SELECT 1 AS one; SELECT 2 AS two, 3 AS three', undefined, {})
       expect(result.rows).toEqual([{ two: 2, three: 3 }])
       expect(result.command).toBe('SELECT')
-      expect(result.fields).toEqual([{ name: 'two' }, { name: 'three' }])
+      expect(result.fields).toMatchObject([{ name: 'two' }, { name: 'three' }])
+      expect(result.fields).toHaveLength(2)
       expect(Array.isArray(result.raw)).toBe(true)
       expect((result.raw as unknown[]).length).toBe(2)
 
