@@ -13,21 +13,15 @@ const SETTLE_TIMEOUT_MILLIS = 1_000
  * would still report the status from before it.
  */
 export function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
-  // no async frame per statement: only a failure takes an extra step
-  return start(client, config.text, config.values, config).catch((error: unknown) => settleThenThrow(client, error))
-}
-
-/**
- * `client.query()` as pg runs it, failures not yet settled (a caller that
- * takes the failure itself must `settleThenThrow()` it): `(text, values)`
- * where nothing else is asked, since pg copies a config object on every call.
- */
-export function start(client: PgClient, text: string, values: readonly unknown[] | undefined, config: PgQueryConfig | undefined): Promise<PgResult | PgResult[]> {
+  let running: Promise<PgResult | PgResult[]>
   try {
-    return config === undefined || (config.name === undefined && config.rowMode === undefined) ? client.query(text, values) : client.query(config)
+    // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
+    running = config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config)
   } catch (error) {
-    return Promise.reject(error as Error)
+    running = Promise.reject(error as Error)
   }
+  // no async frame per statement: only a failure takes an extra step
+  return running.catch((error: unknown) => settleThenThrow(client, error))
 }
 
 async function settleThenThrow(client: PgClient, error: unknown): Promise<never> {

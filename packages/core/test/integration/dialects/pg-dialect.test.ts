@@ -39,10 +39,11 @@ async function terminate(pid: number): Promise<void> {
 /** Records the text of every statement pg is asked to run on `client`. */
 function recordQueries(client: PgClient): string[] {
   const texts: string[] = []
-  const original = client.query.bind(client) as (config: unknown, values?: readonly unknown[]) => ReturnType<PgClient['query']>
-  client.query = ((config: string | { text: string }, values?: readonly unknown[]) => {
+  const original = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => ReturnType<PgClient['query']>
+  // every argument passes through: the dialect runs unnamed statements in pg's callback form
+  client.query = ((config: string | { text: string }, ...rest: unknown[]) => {
     texts.push(typeof config === 'string' ? config : config.text)
-    return original(config, values)
+    return original(config, ...rest)
   }) as PgClient['query']
   return texts
 }
