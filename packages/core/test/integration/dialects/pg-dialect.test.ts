@@ -237,6 +237,28 @@ describe('pg dialect: run', () => {
     })
   })
 
+  it('fails a statement with pg’s own error, settled, its stack leading back to the caller (as pg’s promise form has it)', async () => {
+    await withClient(async (client) => {
+      // the dialect takes pg's answers by callback; the stack must still name the code that awaited, not pg's socket handler
+      async function callerOfUnnamed(): Promise<unknown> {
+        return await dialect.run(client, 'SELECT nope_unnamed', undefined, {})
+      }
+      async function callerOfNamed(): Promise<unknown> {
+        return await dialect.run(client, 'SELECT nope_named WHERE $1::int = 1', [1], {})
+      }
+      for (const [caller, column] of [[callerOfUnnamed, 'nope_unnamed'], [callerOfNamed, 'nope_named']] as const) {
+        const error = (await rejection(caller())) as Error & { code?: string }
+        expect(error).toBeInstanceOf(pg.DatabaseError)
+        expect(error).toMatchObject({ code: '42703', message: `column "${column}" does not exist` })
+        expect(error.stack).toContain(caller.name)
+        expect(error.stack).not.toContain('onStreamRead')
+        // settled at its ReadyForQuery: the status is already the new one, and the connection goes on
+        expect(dialect.inTransaction(client)).toBe(false)
+        expect(await scalar(client, 'SELECT 5')).toBe(5)
+      }
+    })
+  })
+
   it('pings with the given statement and rejects when it fails', async () => {
     await withClient(async (client) => {
       await expect(dialect.ping(client, 'SELECT 1')).resolves.toBeUndefined()
