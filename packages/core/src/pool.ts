@@ -191,14 +191,15 @@ export class Pool {
   query(sql: Statement, params?: Params, options?: QueryOptions): Promise<unknown> {
     // the common call (no replicas, no fallback) takes one async step from here to the driver and back
     if (this.#router !== undefined || this.config.breaker?.fallback !== undefined) return this.#queryRouted(sql, params, options)
-    let statement
     try {
       checkFetch('query', options)
-      statement = readStatement('query', sql, params)
+      // a string and an array (or nothing) is what readStatement() would answer: nothing to allocate for it
+      if (typeof sql === 'string' && (params === undefined || Array.isArray(params))) return this.#primary.query(sql, params, options)
+      const statement = readStatement('query', sql, params)
+      return this.#primary.query(statement.sql, statement.params, options)
     } catch (error) {
       return Promise.reject(error as Error)
     }
-    return this.#primary.query(statement.sql, statement.params, options)
   }
 
   async #queryRouted(sql: Statement, params: Params | undefined, options: QueryOptions | undefined): Promise<unknown> {
