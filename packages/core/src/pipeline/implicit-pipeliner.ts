@@ -65,7 +65,8 @@ export class ImplicitPipeliner {
     if (options === undefined) return undefined
     const dialect: Dialect<any> = host.dialect
     if (typeof dialect.runPipelined !== 'function') {
-      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`, undefined, 'pipeline')
+      // left unset, the option means "where the dialect can": nothing to warn about
+      if (options.explicit) host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`, undefined, 'pipeline')
       return undefined
     }
     return new ImplicitPipeliner(host, options)
@@ -78,7 +79,7 @@ export class ImplicitPipeliner {
    */
   run(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified?: StatementKind): Promise<QueryResult> | undefined {
     if (this.#host.closed() || !eligible(sql, options, classified)) return undefined
-    const runOptions: RunOptions = options?.rowMode === undefined ? {} : { rowMode: options.rowMode }
+    const runOptions: RunOptions = options?.rowMode === undefined && options?.prepare === undefined ? {} : { rowMode: options.rowMode, prepare: options.prepare }
     const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
     const pipe = (this.#saturated() ? this.#pickPipe() : undefined) ?? this.#openPipe()
     return this.#send(pipe, sql, params, runOptions, timeoutMillis)
@@ -147,9 +148,9 @@ export class ImplicitPipeliner {
   }
 }
 
-/** Autocommit, single-statement, and not asking for a prepared statement. */
+/** Autocommit and a single statement (`prepare` is honoured on the pipelined path: the dialect names it from its cache). */
 function eligible(sql: string, options: ExecuteOptions | undefined, classified: StatementKind | undefined): boolean {
-  if (typeof sql !== 'string' || options?.prepare === true) return false
+  if (typeof sql !== 'string') return false
   if (transactionEffect(sql) !== 'none') return false
   // the classifier calls a statement read or write only when it is one complete statement
   if (classified === 'read' || classified === 'write' || sql.indexOf(';') === -1) return true
