@@ -46,6 +46,16 @@ class Pipe {
  * stops taking statements after `maxHoldMillis`, after a fatal error or a
  * timeout, and while other callers wait for a connection, so that it drains.
  *
+ * A statement sent on a pipe with nothing else in flight takes the ordinary
+ * path (`run`): while the pool is not saturated, implicit pipelining changes
+ * nothing, and a timeout still cancels the statement on the server. Only the
+ * statements that join a busy pipe are pipelined; a long statement can hold
+ * up those that joined behind it (head-of-line blocking), which is why
+ * nothing joins before every connection is busy: they would otherwise have
+ * waited in the pool's queue. Should the first statement time out once
+ * others are behind it, its connection is closed rather than cancelled (the
+ * cancel could stop one of theirs).
+ *
  * @internal
  */
 export class ImplicitPipeliner {
@@ -97,7 +107,8 @@ export class ImplicitPipeliner {
     for (const pipe of this.#pipes) {
       if (!pipe.accepting) continue
       const entry = pipe.lease?.entry
-      if (entry?.brokenBy !== undefined || now >= (entry?.expiresAt ?? Infinity) || now - pipe.openedAt >= this.#options.maxHoldMillis) {
+      // busy: a timed-out statement is being cancelled there, and nothing may run behind it meanwhile
+      if (entry?.brokenBy !== undefined || entry?.busy === true || now >= (entry?.expiresAt ?? Infinity) || now - pipe.openedAt >= this.#options.maxHoldMillis) {
         pipe.accepting = false
         continue
       }
@@ -126,14 +137,16 @@ export class ImplicitPipeliner {
   }
 
   async #send(pipe: Pipe, sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
+    // alone on its connection: the ordinary path, cancellable while nobody joined behind it
+    const mode = pipe.inFlight === 0 ? 'run' : 'pipelined'
     pipe.inFlight++
     try {
       const entry = (pipe.lease ?? (await pipe.ready)).entry
       try {
-        return await runStatement(this.#host, entry, 'pipelined', sql, params, options, timeoutMillis)
+        return await runStatement(this.#host, entry, mode, sql, params, options, timeoutMillis, () => pipe.inFlight === 1)
       } catch (error) {
-        // a timed-out statement may still run and holds up those behind it: drain, then close the connection
-        if (entry.brokenBy !== undefined) pipe.accepting = false
+        // a timed-out statement may still run and holds up those behind it: drain, then close (or reuse once cancelled) the connection
+        if (entry.brokenBy !== undefined || entry.busy) pipe.accepting = false
         throw error
       }
     } finally {

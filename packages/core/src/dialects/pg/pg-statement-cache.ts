@@ -222,7 +222,11 @@ export class PgStatementCache {
     }
     const { name } = prepared
     // deallocate before parsing anew, so that the server never holds more than the capacity
-    if (session.stale.length > 0) await this.#deallocateStale(client, session)
+    if (session.stale.length > 0) {
+      await this.#deallocateStale(client, session)
+      // pipelined statements on the same connection may have evicted (and closed) it meanwhile: a Parse now would leak the name
+      if (session.cache.peek(sql) !== prepared) return this.#query(client, config)
+    }
     if (!this.#named) {
       // a failed DEALLOCATE gave a transaction pooler away
       session.cache.delete(sql)
