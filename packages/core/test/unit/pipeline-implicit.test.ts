@@ -175,6 +175,21 @@ describe('implicit pipelining', () => {
     expect(pool.routingStats()).toMatchObject({ writes: 12, readsToReplicas: 0 })
   })
 
+  it('never pipelines a write in a consistency scope: it runs on a lease of its own, where read-your-writes sees it', async () => {
+    const dialect = new PipeStub()
+    pool = createPool({ dialect, replicas: [new StubDialect()], clock: new ManualClock(), min: 0, max: 2, log: false })
+    const writes = pool.scope(() => Promise.all(Array.from({ length: 6 }, (_, i) => pool!.query('SELECT $1', [i]))))
+    await drain(dialect, writes)
+    expect((await writes).map((rows) => (rows[0] as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 5])
+    // the stub has no classifier: each statement counts as a write, and in a scope each borrowed a connection
+    expect(dialect.modes).toEqual(['run', 'run', 'run', 'run', 'run', 'run'])
+    expect(dialect.deepest).toBe(1)
+    // outside any scope the same statements pipeline
+    const free = Promise.all(Array.from({ length: 6 }, (_, i) => pool!.query('SELECT $1', [i])))
+    await drain(dialect, free)
+    expect(dialect.modes.filter((m) => m === 'pipelined').length).toBeGreaterThan(0)
+  })
+
   it('is on when the option is unset, off with false, and silent when unset for a dialect that cannot pipeline', async () => {
     const unset = setup('unset')
     const calls = Array.from({ length: 6 }, (_, i) => unset.pool.query('SELECT $1', [i]))
