@@ -91,7 +91,8 @@ export function noteStatementFailure(host: StatementHost, entry: PoolEntry, erro
   }
   counters.queryErrorsByClass[timedOut ? 'timeout' : 'transport']++
   const failure = error instanceof Error ? error : new Error(String(error))
-  host.breaker?.recordFailure(failure, now)
+  // one lost connection is one failure, however many statements were in flight on it (implicit pipelining)
+  if (entry.brokenBy === undefined) host.breaker?.recordFailure(failure, now)
   if (timedOut && running !== undefined && host.dialect.cancel) cancelAfterTimeout(host, entry, running)
   else entry.markBroken(failure)
   return true

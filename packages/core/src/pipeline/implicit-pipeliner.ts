@@ -2,6 +2,7 @@ import type { ResolvedImplicitPipelining } from '../config/implicit-pipelining-c
 import type { Lease } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
 import { runStatement } from '../connection/run-statement.js'
+import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { Dialect, QueryResult, RunOptions, StatementKind } from '../dialect.js'
 import { hasSecondStatement } from '../sql/classify-statement.js'
 import { tokenize } from '../sql/tokenize.js'
@@ -91,8 +92,29 @@ export class ImplicitPipeliner {
     if (this.#host.closed() || !eligible(sql, options, classified)) return undefined
     const runOptions: RunOptions = options?.rowMode === undefined && options?.prepare === undefined ? {} : { rowMode: options.rowMode, prepare: options.prepare }
     const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
-    const pipe = (this.#saturated() ? this.#pickPipe() : undefined) ?? this.#openPipe()
-    return this.#send(pipe, sql, params, runOptions, timeoutMillis)
+    const joined = this.#saturated() ? this.#pickPipe() : undefined
+    if (joined === undefined) return this.#send(this.#openPipe(), sql, params, runOptions, timeoutMillis)
+    const sent = this.#send(joined, sql, params, runOptions, timeoutMillis)
+    // a read that joined a connection which then died would have waited for another connection without
+    // pipelining: it runs again there (a read has no effect to repeat; writes keep the connection's error)
+    return sent.catch((error: unknown) => {
+      if (!this.#lostConnection(error) || (classified ?? this.#host.dialect.classify?.(sql)) !== 'read') throw error
+      return this.#rerun(sql, params, runOptions, timeoutMillis)
+    })
+  }
+
+  /** The connection failed under the statement (not the statement itself, nor a timeout). */
+  #lostConnection(error: unknown): boolean {
+    return !(error instanceof QueryTimeoutError) && this.#host.dialect.isFatal(error)
+  }
+
+  async #rerun(sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
+    const lease = await this.#host.acquire()
+    try {
+      return await runStatement(this.#host, lease.entry, 'run', sql, params, options, timeoutMillis)
+    } finally {
+      lease.release()
+    }
   }
 
   /** No idle connection, no room to open one, and nobody else waiting for one. */
