@@ -196,6 +196,11 @@ export class ConnectionPool {
     return this.#closed
   }
 
+  /** True when `execute()` may pipeline statements (implicit pipelining is on and the dialect can). */
+  get pipelines(): boolean {
+    return this.#pipeliner !== undefined
+  }
+
   /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
   observeStatements(observer: StatementObserver): void {
     this.#observer = observer
