@@ -143,7 +143,8 @@ export const pipeliningScenario: Scenario = {
   defaults: { rounds: 5, seconds: 1, loads: ['quiet', 'busy'] },
   async run(context: ScenarioContext) {
     await ensurePgAccounts()
-    const plain = await sluicePgApi(PG_URL, POOL_MAX)
+    // implicit pipelining is the PostgreSQL default: "not pipelined" turns it off
+    const plain = await sluicePgApi(PG_URL, POOL_MAX, { implicitPipelining: false })
     const toClose: Array<{ close(): Promise<void> }> = [plain]
     const cases: CaseResult[] = []
     try {

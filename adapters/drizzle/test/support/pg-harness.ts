@@ -91,8 +91,10 @@ function clientOf(db: PgDb, sluice: boolean): OrmClient {
     stream: () => {
       throw new Error('drizzle-orm 0.45.4 has no streaming API for node-postgres')
     },
-    // async, so that the statement starts now: Drizzle's query builders run only when awaited
-    hold: async (millis) => db.execute(sql`select pg_sleep(${millis / 1000})`),
+    // async, so that the statement starts now: Drizzle's query builders run only when awaited. In a
+    // transaction, so that it holds its connection: a lone autocommit statement would let others
+    // join it with implicit pipelining (the Sluice default), and the pool would not be exhausted
+    hold: async (millis) => db.transaction((tx) => tx.execute(sql`select pg_sleep(${millis / 1000})`)),
     failingBegin: () => errorOf(db.transaction(async () => {}, { isolationLevel: 'no such level' as never })),
     stats: () => (sluice ? sluiceOf(db).stats() : undefined),
     destroy: () => db.$client.end(),

@@ -95,7 +95,7 @@ export const PERMANENT_ERROR_RETRY_MILLIS = 60_000
 /** After a statement timeout, how long the cancel request and the end of the statement may take before the connection is closed instead. */
 export const CANCEL_TIMEOUT_MILLIS = 5_000
 
-/** Defaults of `createPool({ implicitPipelining: true })`. */
+/** Defaults of implicit pipelining (on unless `implicitPipelining: false`, for dialects that can pipeline). */
 export const IMPLICIT_PIPELINING_DEFAULTS = {
   /** Most statements in flight on one connection at once. */
   maxDepth: 16,

@@ -78,8 +78,9 @@ export interface PoolOptions {
    * When callers outnumber connections, send autocommit `pool.query()` /
    * `pool.execute()` statements on connections already busy with such
    * statements, pipelined, instead of waiting for a free one. `true` for the
-   * defaults, or `{ maxDepth, maxHoldMillis }`. PostgreSQL only (other
-   * dialects ignore it, with a warning). Defaults to off.
+   * defaults, or `{ maxDepth, maxHoldMillis }`; `false` turns it off.
+   * Defaults to on for dialects that can pipeline (PostgreSQL), off for the
+   * others (set explicitly, they ignore it with a warning).
    */
   implicitPipelining?: ImplicitPipeliningOption
   /**

@@ -30,7 +30,10 @@ export type RunMode = 'run' | 'pipelined'
  * A user's SQL error changes nothing but the error count. The node's
  * breaker counts the outcome (a transport failure, or an answer). A plain
  * statement that timed out is cancelled on the server where the dialect can
- * (the connection is kept if it then ends).
+ * (the connection is kept if it then ends). `cancellable` says, at the
+ * timeout, whether a cancel could only reach this statement (the implicit
+ * pipeliner's answer is no once others were queued behind it on the
+ * connection): when not, the connection is marked broken instead.
  */
 export async function runStatement(
   host: StatementHost,
@@ -40,6 +43,7 @@ export async function runStatement(
   params: readonly unknown[] | undefined,
   options: RunOptions,
   timeoutMillis: number,
+  cancellable: () => boolean = always,
 ): Promise<QueryResult> {
   const { dialect, clock, counters } = host
   const started = clock.now()
@@ -57,7 +61,7 @@ export async function runStatement(
     const ended = clock.now()
     counters.recordStatement(sql, ended - started, ended, true)
     // a pipelined statement is not cancelled: the cancel could stop another one in flight on the connection
-    if (!noteStatementFailure(host, entry, error, ended, mode === 'run' ? running : undefined)) trackTransaction(entry, sql, false)
+    if (!noteStatementFailure(host, entry, error, ended, mode === 'run' && cancellable() ? running : undefined)) trackTransaction(entry, sql, false)
     throw error
   }
 }
@@ -87,9 +91,14 @@ export function noteStatementFailure(host: StatementHost, entry: PoolEntry, erro
   }
   counters.queryErrorsByClass[timedOut ? 'timeout' : 'transport']++
   const failure = error instanceof Error ? error : new Error(String(error))
-  host.breaker?.recordFailure(failure, now)
+  // one lost connection is one failure, however many statements were in flight on it (implicit pipelining)
+  if (entry.brokenBy === undefined) host.breaker?.recordFailure(failure, now)
   if (timedOut && running !== undefined && host.dialect.cancel) cancelAfterTimeout(host, entry, running)
   else entry.markBroken(failure)
+  return true
+}
+
+function always(): boolean {
   return true
 }
 

@@ -2,6 +2,7 @@ import type { ResolvedImplicitPipelining } from '../config/implicit-pipelining-c
 import type { Lease } from '../connection/lease.js'
 import type { ExecuteOptions, Params } from '../connection/pool-connection.js'
 import { runStatement } from '../connection/run-statement.js'
+import { QueryTimeoutError } from '../errors/query-timeout-error.js'
 import type { Dialect, QueryResult, RunOptions, StatementKind } from '../dialect.js'
 import { hasSecondStatement } from '../sql/classify-statement.js'
 import { tokenize } from '../sql/tokenize.js'
@@ -46,6 +47,16 @@ class Pipe {
  * stops taking statements after `maxHoldMillis`, after a fatal error or a
  * timeout, and while other callers wait for a connection, so that it drains.
  *
+ * A statement sent on a pipe with nothing else in flight takes the ordinary
+ * path (`run`): while the pool is not saturated, implicit pipelining changes
+ * nothing, and a timeout still cancels the statement on the server. Only the
+ * statements that join a busy pipe are pipelined; a long statement can hold
+ * up those that joined behind it (head-of-line blocking), which is why
+ * nothing joins before every connection is busy: they would otherwise have
+ * waited in the pool's queue. Should the first statement time out once
+ * others are behind it, its connection is closed rather than cancelled (the
+ * cancel could stop one of theirs).
+ *
  * @internal
  */
 export class ImplicitPipeliner {
@@ -65,7 +76,8 @@ export class ImplicitPipeliner {
     if (options === undefined) return undefined
     const dialect: Dialect<any> = host.dialect
     if (typeof dialect.runPipelined !== 'function') {
-      host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`, undefined, 'pipeline')
+      // left unset, the option means "where the dialect can": nothing to warn about
+      if (options.explicit) host.log('warn', `implicitPipelining has no effect: the ${dialect.kind} dialect cannot pipeline statements`, undefined, 'pipeline')
       return undefined
     }
     return new ImplicitPipeliner(host, options)
@@ -78,10 +90,31 @@ export class ImplicitPipeliner {
    */
   run(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified?: StatementKind): Promise<QueryResult> | undefined {
     if (this.#host.closed() || !eligible(sql, options, classified)) return undefined
-    const runOptions: RunOptions = options?.rowMode === undefined ? {} : { rowMode: options.rowMode }
+    const runOptions: RunOptions = options?.rowMode === undefined && options?.prepare === undefined ? {} : { rowMode: options.rowMode, prepare: options.prepare }
     const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
-    const pipe = (this.#saturated() ? this.#pickPipe() : undefined) ?? this.#openPipe()
-    return this.#send(pipe, sql, params, runOptions, timeoutMillis)
+    const joined = this.#saturated() ? this.#pickPipe() : undefined
+    if (joined === undefined) return this.#send(this.#openPipe(), sql, params, runOptions, timeoutMillis)
+    const sent = this.#send(joined, sql, params, runOptions, timeoutMillis)
+    // a read that joined a connection which then died would have waited for another connection without
+    // pipelining: it runs again there (a read has no effect to repeat; writes keep the connection's error)
+    return sent.catch((error: unknown) => {
+      if (!this.#lostConnection(error) || (classified ?? this.#host.dialect.classify?.(sql)) !== 'read') throw error
+      return this.#rerun(sql, params, runOptions, timeoutMillis)
+    })
+  }
+
+  /** The connection failed under the statement (not the statement itself, nor a timeout). */
+  #lostConnection(error: unknown): boolean {
+    return !(error instanceof QueryTimeoutError) && this.#host.dialect.isFatal(error)
+  }
+
+  async #rerun(sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
+    const lease = await this.#host.acquire()
+    try {
+      return await runStatement(this.#host, lease.entry, 'run', sql, params, options, timeoutMillis)
+    } finally {
+      lease.release()
+    }
   }
 
   /** No idle connection, no room to open one, and nobody else waiting for one. */
@@ -96,7 +129,8 @@ export class ImplicitPipeliner {
     for (const pipe of this.#pipes) {
       if (!pipe.accepting) continue
       const entry = pipe.lease?.entry
-      if (entry?.brokenBy !== undefined || now >= (entry?.expiresAt ?? Infinity) || now - pipe.openedAt >= this.#options.maxHoldMillis) {
+      // busy: a timed-out statement is being cancelled there, and nothing may run behind it meanwhile
+      if (entry?.brokenBy !== undefined || entry?.busy === true || now >= (entry?.expiresAt ?? Infinity) || now - pipe.openedAt >= this.#options.maxHoldMillis) {
         pipe.accepting = false
         continue
       }
@@ -125,14 +159,16 @@ export class ImplicitPipeliner {
   }
 
   async #send(pipe: Pipe, sql: string, params: Params | undefined, options: RunOptions, timeoutMillis: number): Promise<QueryResult> {
+    // alone on its connection: the ordinary path, cancellable while nobody joined behind it
+    const mode = pipe.inFlight === 0 ? 'run' : 'pipelined'
     pipe.inFlight++
     try {
       const entry = (pipe.lease ?? (await pipe.ready)).entry
       try {
-        return await runStatement(this.#host, entry, 'pipelined', sql, params, options, timeoutMillis)
+        return await runStatement(this.#host, entry, mode, sql, params, options, timeoutMillis, () => pipe.inFlight === 1)
       } catch (error) {
-        // a timed-out statement may still run and holds up those behind it: drain, then close the connection
-        if (entry.brokenBy !== undefined) pipe.accepting = false
+        // a timed-out statement may still run and holds up those behind it: drain, then close (or reuse once cancelled) the connection
+        if (entry.brokenBy !== undefined || entry.busy) pipe.accepting = false
         throw error
       }
     } finally {
@@ -147,9 +183,9 @@ export class ImplicitPipeliner {
   }
 }
 
-/** Autocommit, single-statement, and not asking for a prepared statement. */
+/** Autocommit and a single statement (`prepare` is honoured on the pipelined path: the dialect names it from its cache). */
 function eligible(sql: string, options: ExecuteOptions | undefined, classified: StatementKind | undefined): boolean {
-  if (typeof sql !== 'string' || options?.prepare === true) return false
+  if (typeof sql !== 'string') return false
   if (transactionEffect(sql) !== 'none') return false
   // the classifier calls a statement read or write only when it is one complete statement
   if (classified === 'read' || classified === 'write' || sql.indexOf(';') === -1) return true

@@ -1,4 +1,3 @@
-import { createServer, connect, type Server, type Socket } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import { postgres } from '../../src/dialects/pg/index.js'
@@ -6,6 +5,7 @@ import { BatchNotRunError, PipelineFullError } from '../../src/pipeline/pipeline
 import type { PipelineStrategy } from '../../src/config/pipeline-config.js'
 import { createPool, type Pool } from '../../src/pool.js'
 import { PG_URL } from '../support/databases.js'
+import { PgWireCounter } from '../support/pg-wire-counter.js'
 import { selectedTargets, type Target } from '../support/targets.js'
 
 /**
@@ -137,63 +137,6 @@ for (const target of selectedTargets()) {
       expect((await Promise.all(kept)).map((r) => Number(r.rows[0]?.n))).toEqual([1, 2])
     })
   })
-}
-
-/** Counts what crosses a TCP proxy in front of PostgreSQL: chunks each way and the server's ReadyForQuery messages. */
-class PgWireCounter {
-  readonly #server: Server
-  readonly #sockets = new Set<Socket>()
-  clientWrites = 0
-  readyForQuery = 0
-  port = 0
-
-  constructor(target: URL) {
-    this.#server = createServer((client) => {
-      const upstream = connect(Number(target.port || 5432), target.hostname)
-      this.#sockets.add(client).add(upstream)
-      let pending = Buffer.alloc(0)
-      client.on('data', (chunk) => {
-        this.clientWrites++
-        upstream.write(chunk)
-      })
-      upstream.on('data', (chunk: Buffer) => {
-        client.write(chunk)
-        // every server message: a type byte and a length that counts itself
-        pending = Buffer.concat([pending, chunk])
-        while (pending.length >= 5) {
-          const length = pending.readUInt32BE(1)
-          if (pending.length < 1 + length) break
-          if (pending[0] === 0x5a) this.readyForQuery++
-          pending = pending.subarray(1 + length)
-        }
-      })
-      const end = (): void => {
-        client.destroy()
-        upstream.destroy()
-      }
-      client.on('close', end).on('error', end)
-      upstream.on('close', end).on('error', end)
-    })
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve))
-    this.port = (this.#server.address() as { port: number }).port
-    const url = new URL(PG_URL)
-    url.hostname = '127.0.0.1'
-    url.port = String(this.port)
-    return url.toString()
-  }
-
-  reset(): void {
-    this.clientWrites = 0
-    this.readyForQuery = 0
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.#sockets) socket.destroy()
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
-  }
 }
 
 const onPostgres = selectedTargets().some((t) => t.name === 'postgres')

@@ -5,13 +5,30 @@ import { createPool, type Pool } from '../../src/pool.js'
 import { flush, ManualClock } from '../support/manual-clock.js'
 import { StubDialect, StubFatalError, type StubConnection } from '../support/stub-dialect.js'
 
-/** A stub that can pipeline: statements sent with `runPipelined` wait at a gate, so tests see them in flight together. */
+/**
+ * A stub that can pipeline: its statements (but transaction control and
+ * multi-statement text) wait at a gate, so tests see them in flight
+ * together; `modes` records whether each was sent with `run` (alone on its
+ * connection) or `runPipelined` (behind others).
+ */
 class PipeStub extends StubDialect {
   readonly inFlight = new Map<number, number>()
+  readonly modes: Array<'run' | 'pipelined'> = []
   deepest = 0
   readonly #gates: Array<() => void> = []
 
-  async runPipelined(raw: StubConnection, sql: string, params: readonly unknown[] | undefined, _options: RunOptions): Promise<QueryResult> {
+  override run(raw: StubConnection, sql: string, params?: readonly unknown[], options: RunOptions = {}): Promise<QueryResult> {
+    if (/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql) || sql.includes(';')) return super.run(raw, sql)
+    this.modes.push('run')
+    return this.#gated(raw, sql, params, options)
+  }
+
+  runPipelined(raw: StubConnection, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+    this.modes.push('pipelined')
+    return this.#gated(raw, sql, params, options)
+  }
+
+  async #gated(raw: StubConnection, sql: string, params: readonly unknown[] | undefined, _options: RunOptions): Promise<QueryResult> {
     this.inFlight.set(raw.id, (this.inFlight.get(raw.id) ?? 0) + 1)
     this.deepest = Math.max(this.deepest, this.inFlight.get(raw.id)!)
     try {
@@ -36,9 +53,11 @@ class PipeStub extends StubDialect {
 
 let pool: Pool | undefined
 
+/** A pool on `dialect`; `'unset'` leaves the option out. */
 function setup(implicitPipelining: unknown = true, dialect: StubDialect = new PipeStub()): { pool: Pool; dialect: PipeStub; logs: string[] } {
   const logs: string[] = []
-  pool = createPool({ dialect, clock: new ManualClock(), min: 0, max: 2, implicitPipelining: implicitPipelining as boolean, log: (_level, message) => logs.push(message) })
+  const option = implicitPipelining === 'unset' ? {} : { implicitPipelining: implicitPipelining as boolean }
+  pool = createPool({ dialect, clock: new ManualClock(), min: 0, max: 2, ...option, log: (_level, message) => logs.push(message) })
   return { pool, dialect: dialect as PipeStub, logs }
 }
 
@@ -67,6 +86,9 @@ describe('implicit pipelining', () => {
     expect(dialect.connections).toHaveLength(2)
     expect(dialect.held).toBe(12)
     expect(dialect.deepest).toBe(6)
+    // the first statement on each connection took the ordinary path; those that joined it were pipelined
+    expect(dialect.modes.filter((m) => m === 'run')).toHaveLength(2)
+    expect(dialect.modes.filter((m) => m === 'pipelined')).toHaveLength(10)
     const all = Promise.all([...first, ...rest])
     await drain(dialect, all)
     const rows = (await all).map((r) => r[0] as { n: number })
@@ -151,6 +173,44 @@ describe('implicit pipelining', () => {
     await drain(dialect, all)
     expect((await all).map((rows) => (rows[0] as { n: number }).n)).toEqual(Array.from({ length: 12 }, (_, i) => i))
     expect(pool.routingStats()).toMatchObject({ writes: 12, readsToReplicas: 0 })
+  })
+
+  it('never pipelines a write in a consistency scope: it runs on a lease of its own, where read-your-writes sees it', async () => {
+    const dialect = new PipeStub()
+    pool = createPool({ dialect, replicas: [new StubDialect()], clock: new ManualClock(), min: 0, max: 2, log: false })
+    const writes = pool.scope(() => Promise.all(Array.from({ length: 6 }, (_, i) => pool!.query('SELECT $1', [i]))))
+    await drain(dialect, writes)
+    expect((await writes).map((rows) => (rows[0] as { n: number }).n)).toEqual([0, 1, 2, 3, 4, 5])
+    // the stub has no classifier: each statement counts as a write, and in a scope each borrowed a connection
+    expect(dialect.modes).toEqual(['run', 'run', 'run', 'run', 'run', 'run'])
+    expect(dialect.deepest).toBe(1)
+    // outside any scope the same statements pipeline
+    const free = Promise.all(Array.from({ length: 6 }, (_, i) => pool!.query('SELECT $1', [i])))
+    await drain(dialect, free)
+    expect(dialect.modes.filter((m) => m === 'pipelined').length).toBeGreaterThan(0)
+  })
+
+  it('is on when the option is unset, off with false, and silent when unset for a dialect that cannot pipeline', async () => {
+    const unset = setup('unset')
+    const calls = Array.from({ length: 6 }, (_, i) => unset.pool.query('SELECT $1', [i]))
+    await flush()
+    expect(unset.dialect.held).toBe(6)
+    expect(unset.dialect.modes.filter((m) => m === 'run')).toHaveLength(2)
+    expect(unset.dialect.modes.filter((m) => m === 'pipelined')).toHaveLength(4)
+    await drain(unset.dialect, Promise.all(calls))
+    await pool?.close()
+
+    const off = setup(false)
+    const queued = Array.from({ length: 6 }, (_, i) => off.pool.query('SELECT $1', [i]))
+    await flush()
+    // two connections, the other four wait in the pool's queue
+    expect(off.dialect.held).toBe(2)
+    await drain(off.dialect, Promise.all(queued))
+    expect(off.dialect.modes.every((m) => m === 'run')).toBe(true)
+    await pool?.close()
+
+    const { logs } = setup('unset', new StubDialect())
+    expect(logs.filter((m) => m.includes('implicitPipelining'))).toEqual([])
   })
 
   it('validates the option, and warns when the dialect cannot pipeline', () => {

@@ -18,6 +18,11 @@ class PipelinedStub extends StubDialect {
     raw.statements.push(sql)
     return { rows: [{ n: params?.[0], connection: raw.id }] }
   }
+
+  // the pipeliner sends a statement alone on its connection with run(): the same answer as runPipelined()
+  override run(raw: StubConnection, sql: string, params?: readonly unknown[], options: RunOptions = {}): Promise<QueryResult> {
+    return /^select\b/i.test(sql) ? this.runPipelined(raw, sql, params, options) : super.run(raw, sql)
+  }
 }
 
 let pool: Pool | undefined

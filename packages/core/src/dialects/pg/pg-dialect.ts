@@ -272,7 +272,9 @@ export class PgDialect implements Dialect<PgClient> {
   /** Runs one autocommit statement pipelined behind those in flight on `raw` (implicit pipelining, see `pg-pipelined-statement.ts`). */
   async runPipelined(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     try {
-      return await pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw))
+      // the connection's first cacheable statement waits for its route probe, as on the ordinary path
+      await this.#statements.preparePipelining(raw, params, options)
+      return await pgRunPipelined(raw, sql, params, options, await this.#pipeliningHost(raw), this.#statements)
     } finally {
       this.#statements.observe(raw, sql)
     }

@@ -225,7 +225,11 @@ export class PgStatementCache {
     }
     const { name } = prepared
     // deallocate before parsing anew, so that the server never holds more than the capacity
-    if (session.stale.length > 0) await this.#deallocateStale(client, session)
+    if (session.stale.length > 0) {
+      await this.#deallocateStale(client, session)
+      // pipelined statements on the same connection may have evicted (and closed) it meanwhile: a Parse now would leak the name
+      if (session.cache.peek(sql) !== prepared) return this.#query(client, config)
+    }
     if (!this.#named) {
       // a failed DEALLOCATE gave a transaction pooler away
       session.cache.delete(sql)
@@ -292,6 +296,89 @@ export class PgStatementCache {
     }
   }
 
+  // ---- implicit pipelining: the same names, written by pg-pipelined-statement.ts ----
+
+  /**
+   * Sets up `client`'s session (probing the route with `pooler: 'auto'`)
+   * when a pipelined statement could be named and that has not happened
+   * yet; `undefined` when there is nothing to wait for.
+   */
+  preparePipelining(client: PgClient, params: readonly unknown[] | undefined, options: RunOptions): Promise<unknown> | undefined {
+    if (!this.#named || !wantsCache(this.#config.prepare, params, options) || this.#sessions.get(client)?.route !== undefined) return undefined
+    return this.#session(client)
+  }
+
+  /**
+   * How a pipelined `sql` goes out on `client`: under its cached name (Parse
+   * only the first time), or unnamed, with the same rules as `run()`. The
+   * names evicted or expired since the last statement come along to be
+   * closed first (a Close of a name the server does not hold is no error).
+   * A name whose Parse is still in flight is not used again before its
+   * ParseComplete: should that Parse fail, the statements behind it would
+   * meet "does not exist" instead of its own error.
+   */
+  pipelineName(client: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): PipelinedName {
+    const session = this.#sessions.get(client)
+    const parsed = client.connection?.parsedStatements
+    const submitted = client.connection?.submittedNamedStatements
+    if (!this.#named || session?.route === undefined || parsed === undefined || submitted === undefined) return UNNAMED
+    if (session.epoch !== this.#epoch.value) expire(session, this.#epoch.value)
+    let name = ''
+    let parse = true
+    if (wantsCache(this.#config.prepare, params, options) && !this.#planGuard.isDemoted(sql)) {
+      let prepared = session.cache.get(sql)
+      if (prepared === undefined) {
+        prepared = { name: `${NAME_PREFIX}${++nameCount}`, executions: 0 }
+        // may evict: the evicted name goes to `stale`, closed below
+        session.cache.set(sql, prepared)
+      }
+      if (parsed[prepared.name] !== undefined) parse = false
+      if (!parse || submitted[prepared.name] === undefined) {
+        name = prepared.name
+        prepared.executions++
+        // pg's own record of a Parse on the wire, cleared at its ParseComplete (or by pipelineFailed)
+        if (parse) submitted[name] = sql
+      }
+    }
+    const close = session.stale.splice(0)
+    for (const stale of close) {
+      delete parsed[stale]
+      delete submitted[stale]
+    }
+    return name === '' && close.length === 0 ? UNNAMED : { name, parse, close }
+  }
+
+  /**
+   * A pipelined statement sent as `sent` failed with `error`: the cache
+   * recovers as `run()` does and answers whether to send it once more (it
+   * failed before it ran, and a pipelined statement is always autocommit,
+   * so the retry cannot write twice).
+   */
+  pipelineFailed(client: PgClient, sql: string, sent: PipelinedName, error: unknown): boolean {
+    const { name } = sent
+    const session = this.#sessions.get(client)
+    if (name === '' || session === undefined) return false
+    const parsed = client.connection?.parsedStatements
+    const submitted = client.connection?.submittedNamedStatements
+    if (submitted !== undefined && submitted[name] === sql) delete submitted[name]
+    const hit = !sent.parse
+    const code = (error as { code?: unknown } | null)?.code
+    const planChanged = hit && ((code === PLAN_CHANGED && isPlanChange(error)) || (code === INTERNAL_ERROR && isTypeGone(error)))
+    const lost = (hit && code === NO_SUCH_STATEMENT) || (!hit && code === DUPLICATE_STATEMENT)
+    const cached = session.cache.peek(sql)?.name === name
+    if (!planChanged && !lost) {
+      // a failed Parse leaves nothing to cache
+      if (cached && parsed?.[name] === undefined) session.cache.delete(sql)
+      return false
+    }
+    if (cached) session.cache.delete(sql)
+    if (parsed !== undefined) delete parsed[name]
+    // the server still holds the statement with its old plan
+    if (planChanged) session.stale.push(name)
+    else if (session.route !== 'direct') this.#useUnnamed(`prepared statement ${name} was not found on the backend that ran it (a transaction pooler)`)
+    return true
+  }
+
   #useUnnamed(reason: string): void {
     if (!this.#named) return
     this.#named = false
@@ -302,6 +389,18 @@ export class PgStatementCache {
     )
   }
 }
+
+/**
+ * How one pipelined statement goes out: `name` (`''`: unnamed), whether it
+ * needs its Parse, and the stale names to close before it. @internal
+ */
+export interface PipelinedName {
+  readonly name: string
+  readonly parse: boolean
+  readonly close: readonly string[]
+}
+
+const UNNAMED: PipelinedName = { name: '', parse: true, close: [] }
 
 interface Attempt {
   readonly config: PgQueryConfig

@@ -21,7 +21,11 @@
  * the transaction status it leaves is known; a fatal error (socket lost,
  * FATAL from the server) settles every unsettled step at once.
  *
- * Unnamed statements and portals only: nothing is left prepared on the server.
+ * Statements are unnamed unless a step names one (implicit pipelining takes
+ * the statement cache's names, `pg-pipelined-statement.ts`); portals are
+ * always unnamed. pg records a named Parse itself at its ParseComplete, from
+ * its active query's `name` and `text`: this query answers with those of the
+ * step being read, so pg's record stays what the server holds.
  *
  * @internal
  */
@@ -34,6 +38,7 @@ const COMMAND_TAG = /^([A-Za-z]+)(?: (\d+))?(?: (\d+))?/
 /** pg's protocol `Connection`, as far as a pipeline writes to it. */
 export interface PgWireConnection {
   parse(query: { text: string; name: string; types: readonly number[] }): void
+  close(message: { type: 'S' | 'P'; name: string }): void
   bind(config: { portal: string; statement: string; values: readonly unknown[]; binary: boolean }): void
   describe(message: { type: 'P'; name: string }): void
   execute(config: { portal: string; rows: number }): void
@@ -77,6 +82,10 @@ export type StepOutcome =
 /** One Parse/Bind/[Describe]/Execute. */
 export interface PipelineStep {
   readonly text: string
+  /** The prepared statement to bind; unset or `''`: the unnamed one. */
+  readonly name?: string
+  /** False when `name` is already prepared on the connection: Bind/Execute only. */
+  readonly parse?: boolean
   /** Values already mapped with pg's `prepareValue` (strings, Buffers, null). */
   readonly values: readonly unknown[]
   /** Describe the portal: needed for column names; internal steps (BEGIN, SAVEPOINT) skip it. */
@@ -87,6 +96,8 @@ export interface PipelineStep {
 
 /** Steps closed by one Sync: one implicit transaction, one ReadyForQuery. */
 export interface PipelineSegment {
+  /** Prepared statements to close before the steps (evicted from the statement cache). */
+  readonly close?: readonly string[]
   readonly steps: readonly PipelineStep[]
 }
 
@@ -135,6 +146,22 @@ export class PgPipelineQuery {
     this.#corkForTick(this.#connection)
     this.#write(this.#connection, segment)
     return true
+  }
+
+  /** The statement name of the step being read, when it parsed one: what pg records at ParseComplete. */
+  get name(): string | undefined {
+    const step = this.#stepBeingRead()
+    return step?.parse === false ? undefined : step?.name || undefined
+  }
+
+  /** The text of the step being read (with `name`, for pg's record of parsed statements). */
+  get text(): string | undefined {
+    return this.#stepBeingRead()?.text
+  }
+
+  #stepBeingRead(): PipelineStep | undefined {
+    const running = this.#running[0]
+    return running?.segment.steps[running.next]
   }
 
   /** Called by pg when this becomes its active query. */
@@ -234,9 +261,12 @@ export class PgPipelineQuery {
   }
 
   #write(connection: PgWireConnection, segment: PipelineSegment): void {
+    // answered by CloseComplete, which pg ignores; closing a name the server does not hold is no error
+    for (const name of segment.close ?? []) connection.close({ type: 'S', name })
     for (const step of segment.steps) {
-      connection.parse({ text: step.text, name: '', types: [] })
-      connection.bind({ portal: '', statement: '', values: step.values, binary: false })
+      const name = step.name ?? ''
+      if (step.parse !== false) connection.parse({ text: step.text, name, types: [] })
+      connection.bind({ portal: '', statement: name, values: step.values, binary: false })
       if (step.describe) connection.describe({ type: 'P', name: '' })
       connection.execute({ portal: '', rows: 0 })
     }
