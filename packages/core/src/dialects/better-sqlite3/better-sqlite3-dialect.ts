@@ -41,13 +41,12 @@ import { resolve as resolvePath } from 'node:path'
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
-import { leadingKeywords } from '../../sql/leading-keywords.js'
-import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
 import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
+import { type SqlitePrepared, prepareSqlite } from './better-sqlite3-prepared.js'
 import { runSqliteBatch } from './better-sqlite3-batch.js'
 import { classifySqliteConnectError, isSqliteFatalError, NOT_OPEN, sqliteBusyError } from './better-sqlite3-fatal-error.js'
 import { execute } from './better-sqlite3-result.js'
@@ -103,12 +102,53 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     }
   }
 
-  async run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+  run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+    let prepared: SqlitePrepared | undefined
+    try {
+      if (!starvingEventLoop() && this.#mayCompileNow(db)) {
+        prepared = this.#compile(db, sql, this.#cachedFor(params, options))
+        const result = this.#runNow(db, prepared, params, options, true)
+        if (result !== undefined) return Promise.resolve(result)
+      }
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+    return this.#runLater(db, sql, prepared, params, options)
+  }
+
+  /**
+   * Runs the statement synchronously when nothing makes it wait: the event
+   * loop has had a turn within the last 4 ms (else `run()` yields first), and
+   * the statement needs no write lock, or the lock is free or already this
+   * connection's (an open transaction). Returns undefined, having run
+   * nothing, when it must wait; throws the statement's error. `withFields`
+   * false leaves `fields` out (the caller drops them).
+   */
+  runNow(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions, withFields: boolean): QueryResult | undefined {
+    if (starvingEventLoop() || !this.#mayCompileNow(db)) return undefined
+    return this.#runNow(db, this.#compile(db, sql, this.#cachedFor(params, options)), params, options, withFields)
+  }
+
+  #runNow(db: SqliteDatabase, prepared: SqlitePrepared, params: readonly unknown[] | undefined, options: RunOptions, withFields: boolean): QueryResult | undefined {
+    if (!this.#lockNow(db, prepared)) return undefined
+    try {
+      return execute(prepared, params ?? [], options, withFields)
+    } finally {
+      this.#releaseIfDone(db)
+    }
+  }
+
+  /** The way that waits: for the event loop's turn, then for the write lock. `prepared` is the statement compiled already, if any. */
+  async #runLater(db: SqliteDatabase, sql: string, prepared: SqlitePrepared | undefined, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     // the driver is synchronous: let timers and I/O in when a burst of statements has held the loop too long
     if (starvingEventLoop()) await nextTurn()
-    // a statement of its own for a per-statement safeIntegers: a cached one would keep the setting
-    const cached = options.safeIntegers === undefined && this.#statements.wants(params, options)
-    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options), cached)
+    const cached = this.#cachedFor(params, options)
+    return this.#withStatement(db, sql, (stmt) => execute(stmt, params ?? [], options), cached, prepared)
+  }
+
+  // a statement of its own for a per-statement safeIntegers: a cached one would keep the setting
+  #cachedFor(params: readonly unknown[] | undefined, options: RunOptions): boolean {
+    return options.safeIntegers === undefined && this.#statements.wants(params, options)
   }
 
   async ping(db: SqliteDatabase, sql: string): Promise<void> {
@@ -182,7 +222,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    * lock until the iteration ends.
    */
   stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
-    const host = { streams: this.#streams, prepare: (d: SqliteDatabase, text: string) => this.#prepareLocked(d, text), releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
+    const host = { streams: this.#streams, prepare: async (d: SqliteDatabase, text: string) => (await this.#prepareLocked(d, text)).stmt, releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
     return streamSqliteRows(host, db, sql, params ?? [], options)
   }
 
@@ -231,35 +271,59 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
 
   /** Runs one statement under the lock rules and returns its rows (none for a non-reader). */
   #query(db: SqliteDatabase, sql: string): Promise<unknown[]> {
-    return this.#withStatement(db, sql, (stmt) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
+    return this.#withStatement(db, sql, ({ stmt }) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
   }
 
-  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (stmt: SqliteStatement) => T, cached = false): Promise<T> {
+  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (prepared: SqlitePrepared) => T, cached = false, prepared?: SqlitePrepared): Promise<T> {
     try {
-      return work(await this.#prepareLocked(db, sql, cached))
+      return work(await this.#prepareLocked(db, sql, cached, prepared))
     } finally {
       this.#releaseIfDone(db)
     }
   }
 
-  /** Compiles `sql`, first waiting for the write lock when the statement needs it. */
-  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false): Promise<SqliteStatement> {
+  /** Compiles `sql` (unless `prepared` is its compiled statement), first waiting for the write lock when the statement needs it. */
+  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false, prepared?: SqlitePrepared): Promise<SqlitePrepared> {
     const lock = this.#lock?.lock
-    if (lock === undefined || lock.isHeldBy(db)) return this.#compile(db, sql, cached)
+    if (lock === undefined || lock.isHeldBy(db)) return prepared ?? this.#compile(db, sql, cached)
     if (!this.#wal) {
       // outside WAL even compiling reads the file under a lock the writer can block
       await lock.acquire(db, this.#lockWait)
-      return this.#compile(db, sql, cached)
+      return prepared ?? this.#compile(db, sql, cached)
     }
-    const stmt = this.#compile(db, sql, cached)
-    // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
-    if (!this.#config.readonly && (!stmt.readonly || opensTransaction(sql))) await lock.acquire(db, this.#lockWait)
-    return stmt
+    const compiled = prepared ?? this.#compile(db, sql, cached)
+    if (this.#needsLock(compiled)) await lock.acquire(db, this.#lockWait)
+    return compiled
   }
 
-  /** A statement from the connection's cache (rows as objects again), or compiled for this one use (streams, internal pragmas). */
-  #compile(db: SqliteDatabase, sql: string, cached: boolean): SqliteStatement {
-    return cached ? this.#statements.prepare(db, sql) : db.prepare(sql)
+  /**
+   * Outside WAL even compiling reads the file under a lock the writer can
+   * block (and SQLite's busy wait would block the event loop): a statement
+   * is compiled without waiting only while no sibling holds the write lock.
+   */
+  #mayCompileNow(db: SqliteDatabase): boolean {
+    if (this.#wal) return true
+    const owner = this.#lock?.lock.owner
+    return owner === undefined || owner === db
+  }
+
+  /** Takes the write lock now if `prepared` needs it and it is free; true when the statement may run at once. */
+  #lockNow(db: SqliteDatabase, prepared: SqlitePrepared): boolean {
+    const lock = this.#lock?.lock
+    if (lock === undefined || lock.isHeldBy(db)) return true
+    if (this.#wal && !this.#needsLock(prepared)) return true
+    return lock.tryAcquire(db)
+  }
+
+  /** In WAL, what waits for the writer: a statement that may write or opens a transaction (never on a read-only pool). */
+  #needsLock(prepared: SqlitePrepared): boolean {
+    // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
+    return !this.#config.readonly && (!prepared.stmt.readonly || prepared.opensTransaction)
+  }
+
+  /** A statement from the connection's cache, or compiled for this one use (streams, internal pragmas). */
+  #compile(db: SqliteDatabase, sql: string, cached: boolean): SqlitePrepared {
+    return cached ? this.#statements.prepare(db, sql) : prepareSqlite(db, sql)
   }
 
   /** Gives the lock back once `db` is in autocommit mode again (after COMMIT, ROLLBACK or an autocommit statement). */
@@ -278,11 +342,6 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
  */
 export function sqlite(config: SqliteDialectConfig): Dialect<SqliteDatabase> {
   return new BetterSqlite3Dialect(config)
-}
-
-function opensTransaction(sql: string): boolean {
-  // a SAVEPOINT outside a transaction opens one
-  return transactionEffect(sql) === 'begin' || leadingKeywords(sql, 1)[0] === 'SAVEPOINT'
 }
 
 /** The per-connection pragmas, set at connect and again on a full reset. */
