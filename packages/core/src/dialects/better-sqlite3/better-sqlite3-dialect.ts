@@ -103,33 +103,26 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   }
 
   run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
-    let prepared: SqlitePrepared | undefined
+    let result: QueryResult | undefined
     try {
-      if (!starvingEventLoop() && this.#mayCompileNow(db)) {
-        prepared = this.#compile(db, sql, this.#cachedFor(params, options))
-        const result = this.#runNow(db, prepared, params, options, true)
-        if (result !== undefined) return Promise.resolve(result)
-      }
+      result = this.runNow(db, sql, params, options, true)
     } catch (error) {
       return Promise.reject(error as Error)
     }
-    return this.#runLater(db, sql, prepared, params, options)
+    return result !== undefined ? Promise.resolve(result) : this.#runLater(db, sql, params, options)
   }
 
   /**
    * Runs the statement synchronously when nothing makes it wait: the event
    * loop has had a turn within the last 4 ms (else `run()` yields first), and
    * the statement needs no write lock, or the lock is free or already this
-   * connection's (an open transaction). Returns undefined, having run
-   * nothing, when it must wait; throws the statement's error. `withFields`
-   * false leaves `fields` out (the caller drops them).
+   * connection's (an open transaction). Returns undefined, having compiled
+   * and run nothing, when it must wait; throws the statement's error.
+   * `withFields` false leaves `fields` out (the caller drops them).
    */
   runNow(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions, withFields: boolean): QueryResult | undefined {
-    if (starvingEventLoop() || !this.#mayCompileNow(db)) return undefined
-    return this.#runNow(db, this.#compile(db, sql, this.#cachedFor(params, options)), params, options, withFields)
-  }
-
-  #runNow(db: SqliteDatabase, prepared: SqlitePrepared, params: readonly unknown[] | undefined, options: RunOptions, withFields: boolean): QueryResult | undefined {
+    if (starvingEventLoop() || this.#mustWait(db, sql, params, options)) return undefined
+    const prepared = this.#compile(db, sql, this.#cachedFor(params, options))
     if (!this.#lockNow(db, prepared)) return undefined
     try {
       return execute(prepared, params ?? [], options, withFields)
@@ -138,12 +131,27 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     }
   }
 
-  /** The way that waits: for the event loop's turn, then for the write lock. `prepared` is the statement compiled already, if any. */
-  async #runLater(db: SqliteDatabase, sql: string, prepared: SqlitePrepared | undefined, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+  /**
+   * True when a sibling holds the write lock and this statement must wait
+   * for it: outside WAL every statement (even compiling reads the file under
+   * a lock the writer can block, and SQLite's busy wait would block the event
+   * loop); in WAL one that may write or opens a transaction, or one not in
+   * the cache, which cannot tell without compiling (the waiting way compiles it).
+   */
+  #mustWait(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): boolean {
+    const owner = this.#lock?.lock.owner
+    if (owner === undefined || owner === db) return false
+    if (!this.#wal) return true
+    if (this.#config.readonly) return false
+    const cached = this.#cachedFor(params, options) ? this.#statements.peek(db, sql) : undefined
+    return cached === undefined || this.#needsLock(cached)
+  }
+
+  /** The way that waits: for the event loop's turn, then for the write lock. */
+  async #runLater(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     // the driver is synchronous: let timers and I/O in when a burst of statements has held the loop too long
     if (starvingEventLoop()) await nextTurn()
-    const cached = this.#cachedFor(params, options)
-    return this.#withStatement(db, sql, (stmt) => execute(stmt, params ?? [], options), cached, prepared)
+    return this.#withStatement(db, sql, (prepared) => execute(prepared, params ?? [], options), this.#cachedFor(params, options))
   }
 
   // a statement of its own for a per-statement safeIntegers: a cached one would keep the setting
@@ -274,40 +282,29 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     return this.#withStatement(db, sql, ({ stmt }) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
   }
 
-  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (prepared: SqlitePrepared) => T, cached = false, prepared?: SqlitePrepared): Promise<T> {
+  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (prepared: SqlitePrepared) => T, cached = false): Promise<T> {
     try {
-      return work(await this.#prepareLocked(db, sql, cached, prepared))
+      return work(await this.#prepareLocked(db, sql, cached))
     } finally {
       this.#releaseIfDone(db)
     }
   }
 
-  /** Compiles `sql` (unless `prepared` is its compiled statement), first waiting for the write lock when the statement needs it. */
-  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false, prepared?: SqlitePrepared): Promise<SqlitePrepared> {
+  /** Compiles `sql`, first waiting for the write lock when the statement needs it. */
+  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false): Promise<SqlitePrepared> {
     const lock = this.#lock?.lock
-    if (lock === undefined || lock.isHeldBy(db)) return prepared ?? this.#compile(db, sql, cached)
+    if (lock === undefined || lock.isHeldBy(db)) return this.#compile(db, sql, cached)
     if (!this.#wal) {
       // outside WAL even compiling reads the file under a lock the writer can block
       await lock.acquire(db, this.#lockWait)
-      return prepared ?? this.#compile(db, sql, cached)
+      return this.#compile(db, sql, cached)
     }
-    const compiled = prepared ?? this.#compile(db, sql, cached)
-    if (this.#needsLock(compiled)) await lock.acquire(db, this.#lockWait)
-    return compiled
+    const prepared = this.#compile(db, sql, cached)
+    if (this.#needsLock(prepared)) await lock.acquire(db, this.#lockWait)
+    return prepared
   }
 
-  /**
-   * Outside WAL even compiling reads the file under a lock the writer can
-   * block (and SQLite's busy wait would block the event loop): a statement
-   * is compiled without waiting only while no sibling holds the write lock.
-   */
-  #mayCompileNow(db: SqliteDatabase): boolean {
-    if (this.#wal) return true
-    const owner = this.#lock?.lock.owner
-    return owner === undefined || owner === db
-  }
-
-  /** Takes the write lock now if `prepared` needs it and it is free; true when the statement may run at once. */
+  /** Takes the write lock now if `prepared` needs it and it is free; true when the statement may run at once (always, after `#mustWait` said no). */
   #lockNow(db: SqliteDatabase, prepared: SqlitePrepared): boolean {
     const lock = this.#lock?.lock
     if (lock === undefined || lock.isHeldBy(db)) return true

@@ -43,6 +43,11 @@ export class SqliteStatementCache {
     return prepared
   }
 
+  /** The cached statement for `sql`, if any, without counting or touching it. */
+  peek(db: SqliteDatabase, sql: string): SqlitePrepared | undefined {
+    return this.#caches.get(db)?.peek(sql)
+  }
+
   stats(db: SqliteDatabase): StatementCacheStats {
     return this.#caches.get(db)?.stats() ?? { size: 0, capacity: this.#config.statementCacheSize, hits: 0, misses: 0, evictions: 0 }
   }
