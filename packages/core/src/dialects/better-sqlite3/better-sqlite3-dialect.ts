@@ -44,7 +44,7 @@ import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
-import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
+import type { SqliteDatabase, SqliteDatabaseConstructor } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
 import { type SqlitePrepared, prepareSqlite } from './better-sqlite3-prepared.js'
 import { runSqliteBatch } from './better-sqlite3-batch.js'
