@@ -102,6 +102,12 @@ export interface Mysql2Handshake {
 /** A mysql2 `Connection` (an EventEmitter). */
 export interface Mysql2Connection {
   query(options: Mysql2QueryOptions, callback: Mysql2QueryCallback): unknown
+  /**
+   * The positional form: the connection's own row options apply. mysql2
+   * builds its command options from these without copying an options object
+   * (the object form spreads it twice per call).
+   */
+  query(sql: string, values: unknown[] | undefined, callback: Mysql2QueryCallback): unknown
   query(options: Mysql2QueryOptions): Mysql2Query
   /** COM_RESET_CONNECTION: rolls back and clears session state without re-authenticating. */
   reset(callback: (error: Error | null) => void): unknown

@@ -9,14 +9,17 @@ import type { Mysql2SessionState } from './mysql2-session-state.js'
 export function toQueryResult(result: unknown, fields: readonly unknown[] | undefined, session: Mysql2SessionState | undefined): QueryResult {
   // `raw` is what mysql2's promise API resolves to, which is what ORMs built on mysql2 expect
   const raw = [result, fields]
+  // rows first: the answer most statements get
+  if (Array.isArray(result)) {
+    if (isMultiResult(fields)) return toMultiResult(result, fields, session, raw)
+    session?.noteResultSet()
+    return { rows: result as Array<Record<string, unknown>>, fields: fieldNames(fields), raw }
+  }
   if (isResultSetHeader(result)) {
     session?.noteStatus(result.serverStatus)
     return { rows: [], affectedRows: Number(result.affectedRows), insertId: toInsertId(result.insertId), raw }
   }
-  if (!Array.isArray(result)) return { rows: [], raw }
-  if (isMultiResult(fields)) return toMultiResult(result, fields, session, raw)
-  session?.noteResultSet()
-  return { rows: result as Array<Record<string, unknown>>, fields: fieldNames(fields), raw }
+  return { rows: [], raw }
 }
 
 /** A CALL answers with several results: its result sets, then an OK packet. The first result set is the rows. */
@@ -40,7 +43,11 @@ function isResultSetHeader(value: unknown): value is Mysql2ResultSetHeader {
 }
 
 function fieldNames(fields: readonly unknown[] | undefined): ReadonlyArray<{ readonly name: string }> | undefined {
-  return fields?.map((field) => ({ name: (field as Mysql2FieldPacket).name }))
+  if (fields === undefined) return undefined
+  // a loop rather than map(): this runs for every result set
+  const names: Array<{ readonly name: string }> = []
+  for (const field of fields) names.push({ name: (field as Mysql2FieldPacket).name })
+  return names
 }
 
 /** With `supportBigNumbers`, mysql2 gives ids past 2^53 as strings. */

@@ -26,7 +26,13 @@ export class Mysql2SessionState {
   lost: Error | undefined
   /** Set by `close()`, so that our own QUIT is not reported as a lost connection. */
   closing = false
-  readonly #inFlight = new Set<(error: Error) => void>()
+  /**
+   * The statements awaiting an answer. A pooled connection has one at a time
+   * (its borrower's), so it takes a slot of its own; a `Set` only when more
+   * are queued (hashing a fresh closure per statement showed in profiles).
+   */
+  #awaiting: ((error: Error) => void) | undefined
+  #moreAwaiting: Set<(error: Error) => void> | undefined
 
   constructor(handshakeStatusFlags: number | undefined, charsetNumber: number | undefined) {
     // a new session has no transaction; the handshake flags tell the autocommit mode
@@ -37,19 +43,27 @@ export class Mysql2SessionState {
   }
 
   /**
-   * Registers a statement awaiting its answer; call the returned function once
-   * it has one. mysql2 never answers the statements of a connection it was
-   * told to close, so `close()` fails them through {@link abort}.
+   * Registers a statement awaiting its answer; {@link untrack} it once it has
+   * one. mysql2 never answers the statements of a connection it was told to
+   * close, so `close()` fails them through {@link abort}.
    */
-  track(fail: (error: Error) => void): () => void {
-    this.#inFlight.add(fail)
-    return () => this.#inFlight.delete(fail)
+  track(fail: (error: Error) => void): void {
+    if (this.#awaiting === undefined) this.#awaiting = fail
+    else (this.#moreAwaiting ??= new Set()).add(fail)
+  }
+
+  /** The statement registered with `fail` has its answer. (No closure per statement: this runs for every one.) */
+  untrack(fail: (error: Error) => void): void {
+    if (this.#awaiting === fail) this.#awaiting = undefined
+    else this.#moreAwaiting?.delete(fail)
   }
 
   /** Fails every statement still awaiting an answer. */
   abort(error: Error): void {
-    for (const fail of [...this.#inFlight]) fail(error)
-    this.#inFlight.clear()
+    const failing = [...(this.#awaiting === undefined ? [] : [this.#awaiting]), ...(this.#moreAwaiting ?? [])]
+    this.#awaiting = undefined
+    this.#moreAwaiting = undefined
+    for (const fail of failing) fail(error)
   }
 
   /** Whether a transaction is open, or `undefined` when a statement may have changed it unseen. */

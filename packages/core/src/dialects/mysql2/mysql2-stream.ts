@@ -36,7 +36,7 @@ export async function* streamMysql2Rows(
   const onEnd = (): void => onError(connectionLostError())
   raw.on('error', onError)
   raw.on('end', onEnd)
-  const untrack = session?.track(onError)
+  session?.track(onError)
   try {
     const { typeCast } = options
     const query = raw.query({ sql, values: params as unknown[] | undefined, ...(typeCast === undefined ? {} : { typeCast }) })
@@ -50,7 +50,7 @@ export async function* streamMysql2Rows(
     for await (const row of rows) yield row as Record<string, unknown>
   } finally {
     rows?.destroy()
-    untrack?.()
+    session?.untrack(onError)
     raw.removeListener('error', onError)
     raw.removeListener('end', onEnd)
   }
