@@ -1,3 +1,4 @@
+import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, QueryOptions, Row } from '../connection/pool-connection.js'
@@ -305,7 +306,10 @@ export class ConnectionPool {
     shape: (result: QueryResult, options: QueryOptions | undefined) => T,
     withFields: boolean,
   ): Promise<T> {
-    const lease = this.config.dialect.runNow === undefined ? undefined : this.#lendNow()
+    if (this.config.dialect.runNow === undefined) return this.#runLater(sql, params, options, classified, shape)
+    // a synchronous driver that has held the event loop too long yields before borrowing, not holding a connection
+    if (starvingEventLoop()) return nextTurn().then(() => this.#run(sql, params, options, classified, shape, withFields))
+    const lease = this.#lendNow()
     if (lease === undefined) return this.#runLater(sql, params, options, classified, shape)
     let result: QueryResult | undefined
     try {
