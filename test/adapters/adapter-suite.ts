@@ -13,9 +13,11 @@ export function adapterSuite(harness: AdapterHarness): void {
     if (reason) vitestIt.skip(`${title} (not applicable: ${reason})`, fn)
     else vitestIt(title, fn)
   }
-  describe(`${orm} on Sluice, ${database}`, () => {
+  const variant = harness.variant === undefined ? '' : ` (${harness.variant})`
+  describe(`${orm} on Sluice${variant}, ${database}`, () => {
     let db: OrmClient
-    const table = `adapter_${orm}_${database}`
+    // a variant runs on a table of its own, so it may run beside the plain suite
+    const table = `adapter_${orm}_${database}${harness.variant === undefined ? '' : `_${harness.variant.replace(/\W+/g, '_')}`}`
 
     beforeAll(async () => {
       db = await harness.sluice({ min: 1, max: 4, acquireTimeoutMillis: 2_000 })

@@ -21,6 +21,8 @@ export interface PoolSettings {
 export interface AdapterHarness {
   readonly orm: 'kysely' | 'knex' | 'drizzle'
   readonly database: DatabaseName
+  /** What sets this harness's Sluice pool apart (e.g. `implicit pipelining`), for the suite's titles. */
+  readonly variant?: string
   /** The ORM on Sluice, with pool settings passed through the ORM's own options. */
   sluice(settings: PoolSettings): Promise<OrmClient>
   /** The same ORM on its stock driver and pool, for comparing result shapes. */

@@ -20,6 +20,16 @@ export function knexDialectClient(name: 'pg' | 'mysql2' | 'better-sqlite3'): Kne
   return dialects.getDialectByNameOrAlias(name)
 }
 
+/** Knex's Runner, as far as the adapter extends it: runs a builder's statements on a connection it borrows from `client`. */
+export interface KnexRunner {
+  readonly client: Knex.Client
+  readonly builder: { readonly sql?: unknown; readonly bindings?: unknown }
+  query(obj: KnexQueryObject): Promise<unknown>
+}
+
+/** Knex's Runner class (`client.runner(builder)` makes one per query). */
+export const KnexRunnerClass = requireFromHere('knex/lib/execution/runner.js') as new (client: Knex.Client, builder: unknown) => KnexRunner
+
 /** Knex's own timeout error, the class `instanceof` checks in apps expect. */
 export const KnexTimeoutError = knex.KnexTimeoutError
 

@@ -30,6 +30,12 @@ export interface SluiceKnexPoolConfig extends Omit<PoolOptions, 'dialect'> {
   maxConnectionLifetimeMillis?: number
   /** How long opening one connection may take: the dialect's `connectTimeoutMillis`. Ignored by SQLite. */
   createTimeoutMillis?: number
+  /**
+   * Knex's statements outside transactions borrow statement-level connections
+   * (`acquire({ target: 'statement' })`): with `implicitPipelining` their
+   * reads are pipelined under load. Off by default (see docs/adapters/knex.md).
+   */
+  statementLevel?: boolean
 }
 
 /**
@@ -116,6 +122,9 @@ export function resolveKnexPool(pool: unknown, acquireConnectionTimeout: unknown
     else if (key === 'afterCreate') afterCreate = checkFunction('pool.afterCreate', value, '(connection, done) => void')
     else if (key === 'onConnect') onConnect = checkFunction('pool.onConnect', value, '(connection) => void | Promise<void>')
     else if (key === 'createTimeoutMillis') createTimeoutMillis = positiveInteger('pool.createTimeoutMillis', value)
+    // read by the client for each query (statementLevelOf)
+    else if (key === 'statementLevel' && typeof value !== 'boolean') throw new ConfigError('pool.statementLevel', value, 'must be a boolean')
+    else if (key === 'statementLevel') continue
     else {
       const name = sluiceName(key, value)
       if (setBy[name] !== undefined) throw new ConfigError(`pool.${key}`, value, `sets the same option as pool.${setBy[name]}; give only one of them`)
@@ -140,7 +149,7 @@ function sluiceName(key: string, value: unknown): string {
   throw new ConfigError(
     `pool.${key}`,
     shown,
-    `unknown option; Knex names: afterCreate, validate, createTimeoutMillis, ${[...Object.keys(KNEX_NAMES), ...Object.keys(IGNORED)].join(', ')}; Sluice names: onConnect, ${SLUICE_NAMES.join(', ')}`,
+    `unknown option; Knex names: afterCreate, validate, createTimeoutMillis, statementLevel, ${[...Object.keys(KNEX_NAMES), ...Object.keys(IGNORED)].join(', ')}; Sluice names: onConnect, ${SLUICE_NAMES.join(', ')}`,
   )
 }
 
@@ -159,4 +168,9 @@ function checkFunction<F>(field: string, value: unknown, signature: string): F {
 function positiveInteger(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw new ConfigError(field, value, 'must be an integer >= 1')
   return value
+}
+
+/** Whether a Knex `pool` config asks for statement-level connections (resolveKnexPool has checked it). */
+export function statementLevelOf(pool: unknown): boolean {
+  return (pool as { statementLevel?: unknown } | undefined)?.statementLevel === true
 }

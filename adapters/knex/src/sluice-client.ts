@@ -9,8 +9,9 @@ import { KnexPoolView } from './knex-pool-view.js'
 import { leaseOf, releaseConnection, SluiceKnexConnection } from './knex-connection.js'
 import type { KnexClientClass, KnexQueryObject } from './knex-internals.js'
 import { knexStatement } from './knex-statement.js'
-import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, type ResolvedKnexPool } from './pool-options.js'
+import { KNEX_ACQUIRE_TIMEOUT_MILLIS, resolveKnexPool, statementLevelOf, type ResolvedKnexPool } from './pool-options.js'
 import { providedDialect, type ConnectionProvider } from './provided-dialect.js'
+import { statementRunner } from './statement-runner.js'
 import { validatedLease, validateOf } from './validated-lease.js'
 import { poolOf, setPool } from './sluice-of.js'
 import type { SluiceFlavor } from './sluice-flavor.js'
@@ -62,18 +63,27 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     }
 
     /** Borrows a connection from the Sluice pool; a timeout rejects with Knex's `KnexTimeoutError`. */
-    override async acquireConnection(): Promise<SluiceKnexConnection> {
-      const pool = poolOf(this)
-      // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
-      if (!pool) throw new Error('Unable to acquire a connection')
-      try {
-        const validate = validateOf(this.config.pool)
-        if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, this.logger))
-        // 'auto': each statement outside a transaction is routed (reads to replicas) until one needs a session
-        return new SluiceKnexConnection(await pool.acquire({ target: 'auto' }))
-      } catch (error) {
-        throw knexAcquireError(error, this.logger)
+    override acquireConnection(): Promise<SluiceKnexConnection> {
+      // 'auto': each statement is routed (reads to replicas) until one needs a session; without replicas, a pooled connection
+      return acquire(this, 'auto')
+    }
+
+    /**
+     * With `pool.statementLevel`, Knex's runner for one query or schema
+     * builder outside a transaction borrows statement-level connections (`acquire({ target: 'statement' })`):
+     * each read runs as `pool.execute()` runs it (routed to a replica,
+     * pipelined when the pool pipelines) until a statement needs a session,
+     * which pins a pooled connection. Only the runner, and not for a query
+     * with `.timeout()`: a connection acquired by an app, a transaction or
+     * such a query is a pooled one, held until released, as in stock Knex.
+     */
+    override runner(builder: unknown): ReturnType<Knex.Client['runner']> {
+      // a transaction's client hands its runners the transaction's connection; a query with a timeout
+      // needs its connection before Knex's clock starts (to cancel the query there, or close that connection)
+      if (!statementLevelOf(this.config.pool) || (this as { transacting?: boolean }).transacting || (builder as { _timeout?: unknown })._timeout) {
+        return super.runner(builder as never)
       }
+      return statementRunner(this, builder, () => acquire(this, 'statement')) as unknown as ReturnType<Knex.Client['runner']>
     }
 
     /** Gives the connection back; a second release of the same connection is a no-op. */
@@ -104,9 +114,9 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
       if (!obj.sql) throw new Error('The query is empty')
       const lease = leaseOf(connection)
       const statement = knexStatement(obj)
+      const options = flavor.runOptions(obj.options)
       // a query Knex may cancel must run on a connection it can name: pin one
       if (obj.cancelOnTimeout && lease instanceof RoutedConnection) await lease.pin()
-      const options = flavor.runOptions(obj.options)
       const result = await lease.execute(statement.sql, flavor.bindings(this, statement.bindings), statement.kind === 'write' ? { ...options, hint: 'write' } : options)
       flavor.respond(obj, result)
       return obj
@@ -153,8 +163,25 @@ export function sluiceClient(Base: KnexClientClass, flavor: SluiceFlavor): KnexC
     override cancelQuery(connection?: unknown): Promise<unknown> {
       const cancel = Base.prototype.cancelQuery as unknown as (this: Knex.Client, connectionToKill: unknown) => Promise<unknown>
       const lease = leaseOf(connection)
-      return cancel.call(this, lease instanceof RoutedConnection ? lease.pinnedConnection?.driverConnection : lease.driverConnection)
+      if (!(lease instanceof RoutedConnection)) return cancel.call(this, lease.driverConnection)
+      // not pinned yet: the statement is still waiting for its connection, and runs nowhere once Knex releases the handle
+      const pinned = lease.pinnedConnection
+      return pinned === undefined ? Promise.resolve() : cancel.call(this, pinned.driverConnection)
     }
+  }
+}
+
+/** Borrows a connection for Knex (`pool.validate` checks each one, as tarn did); a timeout rejects with Knex's `KnexTimeoutError`. */
+async function acquire(client: Knex.Client, target: 'auto' | 'statement'): Promise<SluiceKnexConnection> {
+  const pool = poolOf(client)
+  // stock Knex's words when there is no pool (destroyed, or `pool.max: 0`)
+  if (!pool) throw new Error('Unable to acquire a connection')
+  try {
+    const validate = validateOf(client.config.pool)
+    if (validate) return new SluiceKnexConnection(await validatedLease(pool, validate, client.logger))
+    return new SluiceKnexConnection(await pool.acquire({ target }))
+  } catch (error) {
+    throw knexAcquireError(error, client.logger)
   }
 }
 

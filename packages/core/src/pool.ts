@@ -23,6 +23,7 @@ import type { PoolEvents } from './pool/pool-events.js'
 import { readFallback } from './resilience/read-fallback.js'
 import { ConsistencyScope, runInConsistencyScope } from './routing/consistency-scope.js'
 import { Router, type RoutingStats } from './routing/router.js'
+import { statementConnection, StatementKinds } from './routing/statement-connection.js'
 import { createLogger, type Logger } from './util/logger.js'
 import { Workflows, type WorkflowCompletion } from './workflow/workflows.js'
 
@@ -38,9 +39,13 @@ export interface AcquireOptions {
    * `'auto'` returns a connection that routes each statement on its own until
    * one needs a session (a transaction, `SET`, a lock), then pins a primary
    * connection: what ORM adapters use so that their reads reach replicas.
-   * Without replicas every target is the primary. Defaults to `'primary'`.
+   * Without replicas every target is the primary. `'statement'` is `'auto'`,
+   * and without replicas too, when the pool pipelines implicitly: each read
+   * runs as `pool.execute()` runs it (pipelined, no connection held between
+   * statements) until a statement that is not a read pins a connection; for
+   * ORMs that borrow a connection per statement. Defaults to `'primary'`.
    */
-  readonly target?: 'primary' | 'replica' | 'auto'
+  readonly target?: 'primary' | 'replica' | 'auto' | 'statement'
 }
 
 /**
@@ -73,6 +78,8 @@ export class Pool {
   readonly #router: Router | undefined
   readonly #workflows: Workflows
   readonly #messages: MessageApi
+  /** The classifier's answers for `acquire({ target: 'statement' })` without replicas, made on first use. */
+  #statementKinds: StatementKinds | undefined
   #started = false
   #routing: Promise<void> | undefined
   #readyPromise: Promise<void> | undefined
@@ -140,9 +147,15 @@ export class Pool {
     if (target !== undefined && target !== 'primary' && this.#router) {
       if (this.closed) return Promise.reject(new PoolClosedError(this.config.name, 'acquire'))
       if (!this.#started) this.#start()
-      return this.#router.acquire(target, options?.workflowId)
+      return this.#router.acquire(target === 'statement' ? 'auto' : target, options?.workflowId)
     }
     if (!this.#started) this.#start()
+    // without pipelining, a statement-level handle would borrow a lease per statement all the same: lend one
+    if (target === 'statement' && this.#primary.pipelines) {
+      if (this.closed) return Promise.reject(new PoolClosedError(this.config.name, 'acquire'))
+      this.#statementKinds ??= new StatementKinds(this.config.dialect)
+      return Promise.resolve(statementConnection(this.#primary, this.#statementKinds, options?.workflowId))
+    }
     return this.#primary.acquireLease(options?.workflowId)
   }
 
@@ -178,14 +191,15 @@ export class Pool {
   query(sql: Statement, params?: Params, options?: QueryOptions): Promise<unknown> {
     // the common call (no replicas, no fallback) takes one async step from here to the driver and back
     if (this.#router !== undefined || this.config.breaker?.fallback !== undefined) return this.#queryRouted(sql, params, options)
-    let statement
     try {
       checkFetch('query', options)
-      statement = readStatement('query', sql, params)
+      // a string and an array (or nothing) is what readStatement() would answer: nothing to allocate for it
+      if (typeof sql === 'string' && (params === undefined || Array.isArray(params))) return this.#primary.query(sql, params, options)
+      const statement = readStatement('query', sql, params)
+      return this.#primary.query(statement.sql, statement.params, options)
     } catch (error) {
       return Promise.reject(error as Error)
     }
-    return this.#primary.query(statement.sql, statement.params, options)
   }
 
   async #queryRouted(sql: Statement, params: Params | undefined, options: QueryOptions | undefined): Promise<unknown> {

@@ -23,5 +23,22 @@ const CLIENTS = {
 }
 const chosen = CLIENTS[process.env.DB]
 if (chosen === undefined) throw new Error(`[conformance] no Sluice client for DB=${process.env.DB}`)
-const [names, client] = chosen
+const [names, sluiceClient] = chosen
+
+/**
+ * SLUICE_CONFORMANCE_POOL (JSON): Sluice pool options added to every Knex
+ * instance's `pool`, e.g. `{"implicitPipelining":true,"statementLevel":true}` to
+ * run the suite on statement-level connections; the suite's own pool settings win.
+ */
+function withPoolOptions(Client, json) {
+  if (json === undefined || json === '') return Client
+  const extra = JSON.parse(json)
+  return class extends Client {
+    constructor(config = {}) {
+      super({ ...config, pool: { ...extra, ...config.pool } })
+    }
+  }
+}
+
+const client = withPoolOptions(sluiceClient, process.env.SLUICE_CONFORMANCE_POOL)
 swapped = Object.fromEntries(names.map((name) => [name, client]))

@@ -36,11 +36,13 @@ export function stockKnex(database: DatabaseName): Knex {
   return knex({ client: STOCK_CLIENTS[database], connection: connectionOf(database), useNullAsDefault: true })
 }
 
-export function knexHarness(database: DatabaseName): AdapterHarness {
+/** The shared suite's harness; `pool` adds Sluice pool options to every Sluice instance (`variant` names them in the titles). */
+export function knexHarness(database: DatabaseName, pool: SluiceKnexPoolConfig = {}, variant?: string): AdapterHarness {
   return {
     orm: 'knex',
     database,
-    sluice: async (settings: PoolSettings) => new KnexClient(sluiceKnex(database, { ...settings }), database, true),
+    variant,
+    sluice: async (settings: PoolSettings) => new KnexClient(sluiceKnex(database, { ...pool, ...settings }), database, true),
     stock: async () => new KnexClient(stockKnex(database), database, false),
     timeoutErrorClass: knex.KnexTimeoutError,
   }

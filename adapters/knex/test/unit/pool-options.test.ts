@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError } from '@sluice/core'
 import { mapConnectionSettings } from '../../src/connection-settings.js'
-import { resolveKnexPool } from '../../src/pool-options.js'
+import { resolveKnexPool, statementLevelOf } from '../../src/pool-options.js'
 import { nestTables } from '../../src/nest-tables.js'
 import { arrayRowsWhen, queryOptions } from '../../src/sluice-flavor.js'
 
@@ -37,6 +37,14 @@ describe('resolveKnexPool', () => {
     expect(() => resolveKnexPool({ afterCreate: 'yes' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.afterCreate = "yes": must be a function/)
     expect(() => resolveKnexPool({ secretKey: 'hunter2' }, undefined, KNEX_DEFAULTS)).not.toThrow(/hunter2/)
     expect(() => resolveKnexPool([], undefined, KNEX_DEFAULTS)).toThrow(/pool = an array: must be an object/)
+  })
+
+  it('takes statementLevel for the client, a boolean, and passes nothing of it to the pool', () => {
+    expect(resolveKnexPool({ statementLevel: true }, undefined, KNEX_DEFAULTS).options).toEqual({ min: 2, max: 10, acquireTimeoutMillis: 60_000 })
+    expect(statementLevelOf({ statementLevel: true })).toBe(true)
+    expect(statementLevelOf({})).toBe(false)
+    expect(statementLevelOf(undefined)).toBe(false)
+    expect(() => resolveKnexPool({ statementLevel: 'yes' }, undefined, KNEX_DEFAULTS)).toThrow(/pool\.statementLevel = "yes": must be a boolean/)
   })
 })
 

@@ -125,6 +125,17 @@ export class Lease implements PoolConnection, EntryLease {
     } catch (error) {
       return Promise.reject(error)
     }
+    return this.executeChecked(sql, params, options)
+  }
+
+  /**
+   * `execute()` of a statement already read and checked at the pool's edge
+   * (`sql` a string, `params` an array or undefined), on a lease the caller
+   * holds and has not released: `pool.query()` reads its arguments once.
+   *
+   * @internal
+   */
+  executeChecked<R = Row>(sql: string, params: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>> {
     const host = this.#host
     const entry = this.entry
     const timeoutMillis = options?.timeoutMillis ?? host.queryTimeoutMillis

@@ -197,6 +197,11 @@ export class ConnectionPool {
     return this.#closed
   }
 
+  /** True when `execute()` may pipeline statements (implicit pipelining is on and the dialect can). */
+  get pipelines(): boolean {
+    return this.#pipeliner !== undefined
+  }
+
   /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
   observeStatements(observer: StatementObserver): void {
     this.#observer = observer
@@ -241,6 +246,12 @@ export class ConnectionPool {
   }
 
   #borrow(workflowId: string | undefined): Promise<Lease> {
+    const lent = this.#lendOrWait(workflowId)
+    return lent instanceof Promise ? lent : Promise.resolve(lent)
+  }
+
+  /** An idle connection lent now, or the wait for one: the statement path takes the first without a promise or a microtask hop. */
+  #lendOrWait(workflowId: string | undefined): Lease | Promise<Lease> {
     if (!this.#started) this.#start()
     let scope
     try {
@@ -251,7 +262,7 @@ export class ConnectionPool {
     // captured here, synchronously, so the stack names the caller even when the connection comes later
     const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
     const lease = this.#bag.lendIdle(scope, stack)
-    if (lease) return Promise.resolve(lease)
+    if (lease) return lease
     const startedAt = this.clock.now()
     return new Promise<Lease>((resolve, reject) => {
       this.#bag.wait(resolve, reject, startedAt, scope, stack)
@@ -334,9 +345,12 @@ export class ConnectionPool {
     // a busy connection of a node whose breaker is not closed takes no more statements
     const pipelined = this.breaker === undefined || this.breaker.state === 'closed' ? this.#pipeliner?.run(sql, params, options, classified) : undefined
     if (pipelined) return shape(await pipelined, options)
-    const lease = await this.acquireLease()
+    // a closed pool or a breaker that is not closed takes acquireLease()'s checks; else an idle connection is lent at once
+    const lent = this.#closed || (this.breaker !== undefined && this.breaker.state !== 'closed') ? this.acquireLease() : this.#lendOrWait(undefined)
+    const lease = lent instanceof Promise ? await lent : lent
     try {
-      return shape(await lease.execute(sql, params, options), options)
+      // the facade read and checked the statement already
+      return shape(await lease.executeChecked(sql, params, options), options)
     } finally {
       lease.release()
     }

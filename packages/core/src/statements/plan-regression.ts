@@ -53,9 +53,14 @@ export class PlanRegressionGuard {
    * this connection (1 for the one that parsed it), timing it while the
    * guard still has samples to take. Failed executions are not counted.
    */
-  async time<T>(sql: string, execution: number, run: () => Promise<T>): Promise<T> {
+  time<T>(sql: string, execution: number, run: () => Promise<T>): Promise<T> {
     const samples = this.#samplesOf(sql)
+    // once decided (every statement after its first few runs): the run's own promise, no async frame around it
     if (samples === undefined) return run()
+    return this.#timed(sql, samples, execution, run)
+  }
+
+  async #timed<T>(sql: string, samples: Samples, execution: number, run: () => Promise<T>): Promise<T> {
     const started = this.#clock.now()
     const result = await run()
     this.#record(sql, samples, execution, this.#clock.now() - started)

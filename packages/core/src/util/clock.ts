@@ -39,8 +39,12 @@ export interface Clock {
   epochNow?(): number
 }
 
+// read once: the global \`performance\` is a lazy getter in Node 20, and going
+// through it costs about 7 ns of a clock read's 50 (two reads per acquire + release)
+const monotonic = performance
+
 export const systemClock: Clock = {
-  now: () => performance.now(),
+  now: () => monotonic.now(),
   setTimeout(fn, ms, purpose) {
     const handle = setTimeout(fn, ms)
     if (purpose === 'background') handle.unref()

@@ -41,7 +41,8 @@ export class TypedEmitter<Events extends Record<string, unknown[]>> {
 
   /** True when someone listens; lets hot paths skip building event arguments. */
   has(event: keyof Events): boolean {
-    return this.#listeners.has(event)
+    // most pools have no listener at all: a size check is cheaper than the lookup, twice per acquire + release
+    return this.#listeners.size !== 0 && this.#listeners.has(event)
   }
 
   emit<E extends keyof Events>(event: E, ...args: Events[E]): void {

@@ -14,7 +14,7 @@ import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from
 import { classifyPgConnectError, isFatalPgError } from './pg-fatal-error.js'
 import { functionSafetyQuery, judgeFromCatalogue, type CatalogueRow } from './pg-function-safety.js'
 import { pgRunPipelined } from './pg-pipelined-statement.js'
-import { query, transactionStatus } from './pg-query.js'
+import { query, settle, transactionStatus } from './pg-query.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { toQueryResult } from './pg-result.js'
 import { SERVER_ROOM_SQL, serverRoomFromRow } from './pg-server-room.js'
@@ -71,15 +71,71 @@ export class PgDialect implements Dialect<PgClient> {
     return client
   }
 
+  /**
+   * One statement: named from the statement cache when it qualifies, else
+   * unnamed straight through pg. Either way the step that turns pg's answer
+   * into the result also tells the cache the statement ran (DDL moves its
+   * schema epoch), and a failure settles at its ReadyForQuery first.
+   */
   run(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
-    const queryConfig: PgQueryConfig = { text: sql }
-    if (params !== undefined) queryConfig.values = params
-    if (options.rowMode === 'array') queryConfig.rowMode = 'array'
+    const statements = this.#statements
     try {
-      return this.#statements.run(raw, queryConfig, params, options).then(toRunResult)
+      if (statements.caches(sql, params, options)) {
+        const config: PgQueryConfig = { text: sql }
+        if (params !== undefined) config.values = params
+        if (options.rowMode === 'array') config.rowMode = 'array'
+        // the cache settles a failure itself (its recoveries read the transaction status after it)
+        return statements.runCached(raw, config).then(
+          (output) => this.#ran(raw, sql, output),
+          (error: unknown) => this.#failed(raw, sql, error, false),
+        )
+      }
     } catch (error) {
       return Promise.reject(error as Error)
     }
+    return this.#runUnnamed(raw, sql, params, options.rowMode === 'array')
+  }
+
+  /**
+   * pg's callback form, as pg.Pool calls it: one promise per statement,
+   * where the promise form costs pg's promise, pg's `.catch` and a reaction
+   * of ours (two more microtask hops). No config object unless pg needs
+   * one: it copies it anyway.
+   */
+  #runUnnamed(raw: PgClient, sql: string, params: readonly unknown[] | undefined, arrays: boolean): Promise<QueryResult> {
+    return new Promise((resolve, reject) => {
+      // called from pg's socket handler: nothing may throw out of here
+      const done = (error: Error | null | undefined, output: PgResult | PgResult[]): void => {
+        if (error) return resolve(this.#failed(raw, sql, error, true))
+        try {
+          resolve(this.#ran(raw, sql, output))
+        } catch (thrown) {
+          reject(thrown as Error)
+        }
+      }
+      try {
+        if (arrays) raw.query({ text: sql, values: params, rowMode: 'array' }, done)
+        else raw.query(sql, params, done)
+      } catch (error) {
+        reject(error as Error)
+      }
+    })
+  }
+
+  #ran(raw: PgClient, sql: string, output: PgResult | PgResult[]): QueryResult {
+    this.#statements.observe(raw, sql)
+    return toRunResult(output)
+  }
+
+  /** `unsettled`: the error came straight from pg's callback, before its ReadyForQuery. */
+  async #failed(raw: PgClient, sql: string, error: unknown, unsettled: boolean): Promise<never> {
+    if (unsettled) {
+      await settle(raw, error)
+      // as pg's promise form does: the stack leads back to the caller's awaits, not to the socket's handler
+      if (error instanceof Error) Error.captureStackTrace(error)
+    }
+    this.#statements.observe(raw, sql)
+    throw error
   }
 
   async ping(raw: PgClient, sql: string): Promise<void> {

@@ -47,12 +47,18 @@ export interface PgResult {
   readonly fields: ReadonlyArray<{ readonly name: string }>
 }
 
+/** What pg calls once a statement is over: an error (at its ErrorResponse), or the result(s) at its ReadyForQuery. */
+export type PgQueryCallback = (error: Error | null | undefined, output: PgResult | PgResult[]) => void
+
 /** A `pg.Client`. */
 export interface PgClient {
   connect(): Promise<unknown>
   /** Resolves to an array of results for a multi-statement simple query. */
   query(config: PgQueryConfig): Promise<PgResult | PgResult[]>
   query(text: string, values?: readonly unknown[]): Promise<PgResult | PgResult[]>
+  /** The callback forms (pg's and pg-native's): no promise of pg's own per statement. */
+  query(text: string, values: readonly unknown[] | undefined, callback: PgQueryCallback): void
+  query(config: PgQueryConfig, callback: PgQueryCallback): void
   end(): Promise<void>
   on(event: 'error', listener: (error: Error) => void): unknown
   on(event: 'end', listener: () => void): unknown

@@ -13,21 +13,35 @@ const SETTLE_TIMEOUT_MILLIS = 1_000
  * would still report the status from before it.
  */
 export function query(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
-  let running: Promise<PgResult | PgResult[]>
-  try {
-    // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
-    running = config.name === undefined && config.rowMode === undefined ? client.query(config.text, config.values) : client.query(config)
-  } catch (error) {
-    running = Promise.reject(error as Error)
-  }
-  // no async frame per statement: only a failure takes an extra step
-  return running.catch((error: unknown) => settleThenThrow(client, error))
+  // pg's callback form, as pg.Pool calls it: one promise, where the promise form costs pg's promise, its
+  // .catch and ours
+  return new Promise((resolve, reject) => {
+    // called from pg's socket handler: nothing may throw out of here
+    const done = (error: Error | null | undefined, output: PgResult | PgResult[]): void => {
+      if (error) resolve(settleThenThrow(client, error))
+      else resolve(output)
+    }
+    try {
+      // pg copies a config object on every call; the (text, values) form spares that where nothing else is asked
+      if (config.name === undefined && config.rowMode === undefined) client.query(config.text, config.values, done)
+      else client.query(config, done)
+    } catch (error) {
+      reject(error as Error)
+    }
+  })
 }
 
-async function settleThenThrow(client: PgClient, error: unknown): Promise<never> {
-  // a dead connection sends no ReadyForQuery
-  if (!isFatalPgError(error, 0)) await readyForQuery(client)
+/** A failed statement's error, once settled; its stack then leads back to the caller's awaits (as pg's promise form does), not to the socket's handler. */
+async function settleThenThrow(client: PgClient, error: Error): Promise<never> {
+  await settle(client, error)
+  if (error instanceof Error) Error.captureStackTrace(error)
   throw error
+}
+
+/** Resolves once pg has the ReadyForQuery that follows a failed statement's error (at once when the connection died). */
+export function settle(client: PgClient, error: unknown): Promise<void> {
+  // a dead connection sends no ReadyForQuery
+  return isFatalPgError(error, 0) ? Promise.resolve() : readyForQuery(client)
 }
 
 function readyForQuery(client: PgClient): Promise<void> {

@@ -11,14 +11,19 @@ export interface PgResultShape {
   readonly fields: ReadonlyArray<{ readonly name: string }>
 }
 
-/** One pg result in the engine's neutral shape, the same for `run()` and pipelined statements. */
+/**
+ * One pg result in the engine's neutral shape, the same for `run()` and
+ * pipelined statements. `fields` are pg's own field descriptions, handed
+ * through as pg.Pool does (each has its `name`, plus pg's `dataTypeID` and
+ * the rest): a copy per field per statement cost more than anything else here.
+ */
 export function toQueryResult(result: PgResultShape, raw: unknown): QueryResult & { fields: Array<{ name: string }> } {
   const command = result.command ?? undefined
   const changed = command !== undefined && ROW_CHANGING_COMMANDS.has(command)
   return {
     rows: result.rows as Array<Record<string, unknown>>,
     command,
-    fields: result.fields.map((field) => ({ name: field.name })),
+    fields: result.fields as Array<{ name: string }>,
     affectedRows: changed ? (result.rowCount ?? undefined) : undefined,
     raw,
   }

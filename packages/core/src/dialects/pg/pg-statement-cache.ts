@@ -118,13 +118,23 @@ export class PgStatementCache {
     return this.#named
   }
 
-  /** Runs `config`, from the cache when the statement qualifies. */
-  async run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
-    try {
-      return await this.#run(client, config, params, options)
-    } finally {
-      this.observe(client, config.text)
-    }
+  /**
+   * Whether a statement runs from the cache (named); when not, the dialect
+   * runs it unnamed itself and only tells `observe()`.
+   */
+  caches(sql: string, params: readonly unknown[] | undefined, options: RunOptions): boolean {
+    return this.#named && wantsCache(this.#config.prepare, params, options) && !this.#planGuard.isDemoted(sql)
+  }
+
+  /**
+   * Runs `config` named, from the cache, for a statement `caches()` accepted;
+   * a failure settles after its ReadyForQuery (`query`). The caller tells
+   * `observe()` once it is over.
+   */
+  runCached(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
+    const session = this.#sessions.get(client)
+    if (session?.route === undefined) return this.#runFirst(client, config)
+    return this.#named ? this.#runNamed(client, session, config, false) : this.#query(client, config)
   }
 
   /**
@@ -133,13 +143,6 @@ export class PgStatementCache {
    */
   observe(client: PgClient, sql: string): void {
     this.#epoch.observe(client, changesSchema(sql, PG_TOKENS), transactionStatus(client) !== 'I')
-  }
-
-  #run(client: PgClient, config: PgQueryConfig, params: readonly unknown[] | undefined, options: RunOptions): Promise<PgResult | PgResult[]> {
-    if (!this.#named || !wantsCache(this.#config.prepare, params, options) || this.#planGuard.isDemoted(config.text)) return this.#query(client, config)
-    const session = this.#sessions.get(client)
-    if (session?.route === undefined) return this.#runFirst(client, config)
-    return this.#named ? this.#runNamed(client, session, config, false) : this.#query(client, config)
   }
 
   stats(client: PgClient): StatementCacheStats {

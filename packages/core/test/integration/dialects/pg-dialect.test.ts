@@ -39,10 +39,11 @@ async function terminate(pid: number): Promise<void> {
 /** Records the text of every statement pg is asked to run on `client`. */
 function recordQueries(client: PgClient): string[] {
   const texts: string[] = []
-  const original = client.query.bind(client) as (config: unknown, values?: readonly unknown[]) => ReturnType<PgClient['query']>
-  client.query = ((config: string | { text: string }, values?: readonly unknown[]) => {
+  const original = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => ReturnType<PgClient['query']>
+  // every argument passes through: the dialect runs unnamed statements in pg's callback form
+  client.query = ((config: string | { text: string }, ...rest: unknown[]) => {
     texts.push(typeof config === 'string' ? config : config.text)
-    return original(config, values)
+    return original(config, ...rest)
   }) as PgClient['query']
   return texts
 }
@@ -201,7 +202,10 @@ describe('pg dialect: run', () => {
       const select = await dialect.run(client, 'SELECT id, name FROM pgdialect_items WHERE id >= $1 ORDER BY id', [1], {})
       expect(select.command).toBe('SELECT')
       expect(select.affectedRows).toBeUndefined()
-      expect(select.fields).toEqual([{ name: 'id' }, { name: 'name' }])
+      expect(select.fields).toMatchObject([{ name: 'id' }, { name: 'name' }])
+      // pg's own field descriptions, handed through as pg.Pool does: no copy per statement
+      expect(select.fields).toBe((select.raw as pg.QueryResult).fields)
+      expect(select.fields?.[0]).toMatchObject({ name: 'id', dataTypeID: 23 })
       expect(select.rows).toEqual([
         { id: 1, name: 'one' },
         { id: 2, name: "two'; DROP TABLE x; --" },
@@ -222,13 +226,36 @@ describe('pg dialect: run', () => {
       const result = await dialect.run(client, 'SELECT 1 AS one; SELECT 2 AS two, 3 AS three', undefined, {})
       expect(result.rows).toEqual([{ two: 2, three: 3 }])
       expect(result.command).toBe('SELECT')
-      expect(result.fields).toEqual([{ name: 'two' }, { name: 'three' }])
+      expect(result.fields).toMatchObject([{ name: 'two' }, { name: 'three' }])
+      expect(result.fields).toHaveLength(2)
       expect(Array.isArray(result.raw)).toBe(true)
       expect((result.raw as unknown[]).length).toBe(2)
 
       const writes = await dialect.run(client, 'INSERT INTO pgdialect_items VALUES (10, $$a$$); UPDATE pgdialect_items SET name = $$b$$ WHERE id = 10', undefined, {})
       expect(writes).toMatchObject({ command: 'UPDATE', affectedRows: 1 })
       await dialect.run(client, 'DELETE FROM pgdialect_items', undefined, {})
+    })
+  })
+
+  it('fails a statement with pg’s own error, settled, its stack leading back to the caller (as pg’s promise form has it)', async () => {
+    await withClient(async (client) => {
+      // the dialect takes pg's answers by callback; the stack must still name the code that awaited, not pg's socket handler
+      async function callerOfUnnamed(): Promise<unknown> {
+        return await dialect.run(client, 'SELECT nope_unnamed', undefined, {})
+      }
+      async function callerOfNamed(): Promise<unknown> {
+        return await dialect.run(client, 'SELECT nope_named WHERE $1::int = 1', [1], {})
+      }
+      for (const [caller, column] of [[callerOfUnnamed, 'nope_unnamed'], [callerOfNamed, 'nope_named']] as const) {
+        const error = (await rejection(caller())) as Error & { code?: string }
+        expect(error).toBeInstanceOf(pg.DatabaseError)
+        expect(error).toMatchObject({ code: '42703', message: `column "${column}" does not exist` })
+        expect(error.stack).toContain(caller.name)
+        expect(error.stack).not.toContain('onStreamRead')
+        // settled at its ReadyForQuery: the status is already the new one, and the connection goes on
+        expect(dialect.inTransaction(client)).toBe(false)
+        expect(await scalar(client, 'SELECT 5')).toBe(5)
+      }
     })
   })
 
