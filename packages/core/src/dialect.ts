@@ -195,6 +195,15 @@ export interface Dialect<Raw = unknown> {
   /** Statement-cache figures of one connection, when the dialect caches prepared statements. */
   statementCacheStats?(raw: Raw): StatementCacheStats
   /**
+   * A synchronous driver's `run()` without promises: runs the statement at
+   * once when nothing makes it wait (a lock, the event loop's turn), and
+   * returns undefined, having run nothing, when it must wait (the engine then
+   * calls `run()`). Throws the statement's error. The pool then lends, runs
+   * and takes back a connection in one synchronous step. `withFields` false:
+   * the caller drops `fields` (`query()`), so the dialect may leave them out.
+   */
+  runNow?(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: RunOptions, withFields: boolean): QueryResult | undefined
+  /**
    * Sends one statement on a connection while others may still be in flight
    * there, each with its own Sync, so one failure touches no other
    * (PostgreSQL's pipeline mode). Used by implicit pipelining.

@@ -7,6 +7,7 @@ import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
 import type { EntryLease, PoolEntry } from './pool-entry.js'
 import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
+import { runStatementNow } from './run-statement-now.js'
 import { checkFetch, readStatement, type Statement } from './statement-arguments.js'
 import { shapeRows } from './shape-rows.js'
 
@@ -139,9 +140,35 @@ export class Lease implements PoolConnection, EntryLease {
     const entry = this.entry
     const timeoutMillis = options?.timeoutMillis ?? host.queryTimeoutMillis
     const runOptions: RunOptions = options === undefined ? NO_OPTIONS : statementOptions(options)
-    const running = entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
     const observer = host.observer
+    if (host.dialect.runNow !== undefined && !entry.busy) {
+      // a synchronous driver with nothing to wait for: no actor hop, no promise until the answer
+      let now: QueryResult | undefined
+      try {
+        now = runStatementNow(host, entry, sql, params, runOptions, true)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      if (now !== undefined) {
+        const done = Promise.resolve(now as QueryResult<R>)
+        return observer === undefined || !observer.watches(this) ? done : observed(done, observer, this, sql, options?.hint)
+      }
+    }
+    const running = entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
     return observer === undefined || !observer.watches(this) ? running : observed(running, observer, this, sql, options?.hint)
+  }
+
+  /**
+   * @internal the pool's synchronous step: runs `sql` at once when the
+   * dialect can (`Dialect.runNow`), the connection has no command running or
+   * queued and no observer watches the lease; else undefined, having run
+   * nothing. Throws the statement's error.
+   */
+  executeNow(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, withFields: boolean): QueryResult | undefined {
+    const host = this.#host
+    if (host.dialect.runNow === undefined || this.entry.busy || this.#released) return undefined
+    if (host.observer?.watches(this) === true) return undefined
+    return runStatementNow(host, this.entry, sql, params, options === undefined ? NO_OPTIONS : statementOptions(options), withFields)
   }
 
   async *stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R> {

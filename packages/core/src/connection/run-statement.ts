@@ -102,7 +102,8 @@ function always(): boolean {
   return true
 }
 
-function trackTransaction(entry: PoolEntry, sql: string, succeeded: boolean): void {
+/** Follows BEGIN, COMMIT and ROLLBACK in the text, for drivers that cannot report the transaction state. */
+export function trackTransaction(entry: PoolEntry, sql: string, succeeded: boolean): void {
   const effect = transactionEffect(sql)
   if (effect === 'begin' && succeeded) entry.transactionByKeywords = true
   // a failed COMMIT still ends the transaction (PostgreSQL rolls it back)

@@ -1,3 +1,4 @@
+import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, QueryOptions, Row } from '../connection/pool-connection.js'
@@ -270,22 +271,71 @@ export class ConnectionPool {
   }
 
   /**
+   * An idle connection lent at once, for the synchronous step; undefined
+   * when borrowing would wait, or needs more than a plain lend (the pool is
+   * closed, the breaker is not closed, the workflow scope is refused): the
+   * ordinary way then takes care of it.
+   */
+  #lendNow(): Lease | undefined {
+    if (this.#closed || !this.#started || (this.breaker !== undefined && this.breaker.state !== 'closed')) return undefined
+    let scope
+    try {
+      scope = this.#workflows?.current(undefined)
+    } catch {
+      return undefined
+    }
+    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
+    return this.#bag.lendIdle(scope, stack)
+  }
+
+  /**
    * Runs one statement on a connection borrowed for it alone, pipelined on a
    * busy connection where implicit pipelining allows. `classified` is the
    * classifier's word on it when the router already asked (so nothing is
    * worked out twice).
    */
   execute<R = Row>(sql: string, params?: Params, options?: ExecuteOptions, classified?: StatementKind): Promise<QueryResult<R>> {
-    return this.#run(sql, params, options, classified, wholeResult) as Promise<QueryResult<R>>
+    return this.#run(sql, params, options, classified, wholeResult, true) as Promise<QueryResult<R>>
   }
 
   /** `execute()` shaped by `fetch` as `pool.query()` returns it, in the same one async step. */
   query(sql: string, params: Params | undefined, options: QueryOptions | undefined): Promise<unknown> {
-    return this.#run(sql, params, options, undefined, shapeRows)
+    return this.#run(sql, params, options, undefined, shapeRows, false)
+  }
+
+  /**
+   * Borrow, run, give back, shape. With a synchronous driver (`Dialect.runNow`)
+   * and an idle connection, all of it in one synchronous step, no promise
+   * until the answer; else one async step (borrow or pipeline, run, give back).
+   * `withFields`: the caller returns `fields` (else the dialect may skip them).
+   */
+  #run<T>(
+    sql: string,
+    params: Params | undefined,
+    options: QueryOptions | undefined,
+    classified: StatementKind | undefined,
+    shape: (result: QueryResult, options: QueryOptions | undefined) => T,
+    withFields: boolean,
+  ): Promise<T> {
+    if (this.config.dialect.runNow === undefined) return this.#runLater(sql, params, options, classified, shape)
+    // a synchronous driver that has held the event loop too long yields before borrowing, not holding a connection
+    if (starvingEventLoop()) return nextTurn().then(() => this.#run(sql, params, options, classified, shape, withFields))
+    const lease = this.#lendNow()
+    if (lease === undefined) return this.#runLater(sql, params, options, classified, shape)
+    let result: QueryResult | undefined
+    try {
+      result = lease.executeNow(sql, params, options, withFields)
+    } catch (error) {
+      lease.release()
+      return Promise.reject(error)
+    }
+    if (result === undefined) return this.#finish(lease, sql, params, options, shape)
+    lease.release()
+    return Promise.resolve(shape(result, options))
   }
 
   /** One async step per statement: borrow (or pipeline), run, give back, shape. */
-  async #run<T>(
+  async #runLater<T>(
     sql: string,
     params: Params | undefined,
     options: QueryOptions | undefined,
@@ -301,6 +351,15 @@ export class ConnectionPool {
     try {
       // the facade read and checked the statement already
       return shape(await lease.executeChecked(sql, params, options), options)
+    } finally {
+      lease.release()
+    }
+  }
+
+  /** Runs the statement on `lease` (the dialect could not run it at once) and gives it back. */
+  async #finish<T>(lease: Lease, sql: string, params: Params | undefined, options: QueryOptions | undefined, shape: (result: QueryResult, options: QueryOptions | undefined) => T): Promise<T> {
+    try {
+      return shape(await lease.execute(sql, params, options), options)
     } finally {
       lease.release()
     }

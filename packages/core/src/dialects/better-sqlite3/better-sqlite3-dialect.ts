@@ -41,13 +41,12 @@ import { resolve as resolvePath } from 'node:path'
 import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
-import { leadingKeywords } from '../../sql/leading-keywords.js'
-import { transactionEffect } from '../../sql/transaction-effect.js'
 import { nextTurn, starvingEventLoop } from '../../util/event-loop-turn.js'
 import { loadDriver } from '../../util/load-driver.js'
 import { type ResolvedSqliteConfig, type SqliteDialectConfig, resolveSqliteConfig } from './better-sqlite3-dialect-config.js'
-import type { SqliteDatabase, SqliteDatabaseConstructor, SqliteStatement } from './better-sqlite3-driver-types.js'
+import type { SqliteDatabase, SqliteDatabaseConstructor } from './better-sqlite3-driver-types.js'
 import { SqliteStatementCache } from './better-sqlite3-statement-cache.js'
+import { type SqlitePrepared, prepareSqlite } from './better-sqlite3-prepared.js'
 import { runSqliteBatch } from './better-sqlite3-batch.js'
 import { classifySqliteConnectError, isSqliteFatalError, NOT_OPEN, sqliteBusyError } from './better-sqlite3-fatal-error.js'
 import { execute } from './better-sqlite3-result.js'
@@ -103,12 +102,61 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
     }
   }
 
-  async run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+  run(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
+    let result: QueryResult | undefined
+    try {
+      result = this.runNow(db, sql, params, options, true)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
+    return result !== undefined ? Promise.resolve(result) : this.#runLater(db, sql, params, options)
+  }
+
+  /**
+   * Runs the statement synchronously when nothing makes it wait: the event
+   * loop has had a turn within the last 4 ms (else `run()` yields first), and
+   * the statement needs no write lock, or the lock is free or already this
+   * connection's (an open transaction). Returns undefined, having compiled
+   * and run nothing, when it must wait; throws the statement's error.
+   * `withFields` false leaves `fields` out (the caller drops them).
+   */
+  runNow(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions, withFields: boolean): QueryResult | undefined {
+    if (starvingEventLoop() || this.#mustWait(db, sql, params, options)) return undefined
+    const prepared = this.#compile(db, sql, this.#cachedFor(params, options))
+    if (!this.#lockNow(db, prepared)) return undefined
+    try {
+      return execute(prepared, params ?? [], options, withFields)
+    } finally {
+      this.#releaseIfDone(db)
+    }
+  }
+
+  /**
+   * True when a sibling holds the write lock and this statement must wait
+   * for it: outside WAL every statement (even compiling reads the file under
+   * a lock the writer can block, and SQLite's busy wait would block the event
+   * loop); in WAL one that may write or opens a transaction, or one not in
+   * the cache, which cannot tell without compiling (the waiting way compiles it).
+   */
+  #mustWait(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): boolean {
+    const owner = this.#lock?.lock.owner
+    if (owner === undefined || owner === db) return false
+    if (!this.#wal) return true
+    if (this.#config.readonly) return false
+    const cached = this.#cachedFor(params, options) ? this.#statements.peek(db, sql) : undefined
+    return cached === undefined || this.#needsLock(cached)
+  }
+
+  /** The way that waits: for the event loop's turn, then for the write lock. */
+  async #runLater(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
     // the driver is synchronous: let timers and I/O in when a burst of statements has held the loop too long
     if (starvingEventLoop()) await nextTurn()
-    // a statement of its own for a per-statement safeIntegers: a cached one would keep the setting
-    const cached = options.safeIntegers === undefined && this.#statements.wants(params, options)
-    return this.#withStatement(db, sql, (stmt) => execute(stmt, sql, params ?? [], options), cached)
+    return this.#withStatement(db, sql, (prepared) => execute(prepared, params ?? [], options), this.#cachedFor(params, options))
+  }
+
+  // a statement of its own for a per-statement safeIntegers: a cached one would keep the setting
+  #cachedFor(params: readonly unknown[] | undefined, options: RunOptions): boolean {
+    return options.safeIntegers === undefined && this.#statements.wants(params, options)
   }
 
   async ping(db: SqliteDatabase, sql: string): Promise<void> {
@@ -182,7 +230,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
    * lock until the iteration ends.
    */
   stream(db: SqliteDatabase, sql: string, params: readonly unknown[] | undefined, options: StreamOptions): AsyncIterable<Record<string, unknown>> {
-    const host = { streams: this.#streams, prepare: (d: SqliteDatabase, text: string) => this.#prepareLocked(d, text), releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
+    const host = { streams: this.#streams, prepare: async (d: SqliteDatabase, text: string) => (await this.#prepareLocked(d, text)).stmt, releaseIfDone: (d: SqliteDatabase) => this.#releaseIfDone(d) }
     return streamSqliteRows(host, db, sql, params ?? [], options)
   }
 
@@ -231,10 +279,10 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
 
   /** Runs one statement under the lock rules and returns its rows (none for a non-reader). */
   #query(db: SqliteDatabase, sql: string): Promise<unknown[]> {
-    return this.#withStatement(db, sql, (stmt) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
+    return this.#withStatement(db, sql, ({ stmt }) => (stmt.reader ? stmt.all() : (stmt.run(), [])))
   }
 
-  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (stmt: SqliteStatement) => T, cached = false): Promise<T> {
+  async #withStatement<T>(db: SqliteDatabase, sql: string, work: (prepared: SqlitePrepared) => T, cached = false): Promise<T> {
     try {
       return work(await this.#prepareLocked(db, sql, cached))
     } finally {
@@ -243,7 +291,7 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
   }
 
   /** Compiles `sql`, first waiting for the write lock when the statement needs it. */
-  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false): Promise<SqliteStatement> {
+  async #prepareLocked(db: SqliteDatabase, sql: string, cached = false): Promise<SqlitePrepared> {
     const lock = this.#lock?.lock
     if (lock === undefined || lock.isHeldBy(db)) return this.#compile(db, sql, cached)
     if (!this.#wal) {
@@ -251,15 +299,28 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
       await lock.acquire(db, this.#lockWait)
       return this.#compile(db, sql, cached)
     }
-    const stmt = this.#compile(db, sql, cached)
-    // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
-    if (!this.#config.readonly && (!stmt.readonly || opensTransaction(sql))) await lock.acquire(db, this.#lockWait)
-    return stmt
+    const prepared = this.#compile(db, sql, cached)
+    if (this.#needsLock(prepared)) await lock.acquire(db, this.#lockWait)
+    return prepared
   }
 
-  /** A statement from the connection's cache (rows as objects again), or compiled for this one use (streams, internal pragmas). */
-  #compile(db: SqliteDatabase, sql: string, cached: boolean): SqliteStatement {
-    return cached ? this.#statements.prepare(db, sql) : db.prepare(sql)
+  /** Takes the write lock now if `prepared` needs it and it is free; true when the statement may run at once (always, after `#mustWait` said no). */
+  #lockNow(db: SqliteDatabase, prepared: SqlitePrepared): boolean {
+    const lock = this.#lock?.lock
+    if (lock === undefined || lock.isHeldBy(db)) return true
+    if (this.#wal && !this.#needsLock(prepared)) return true
+    return lock.tryAcquire(db)
+  }
+
+  /** In WAL, what waits for the writer: a statement that may write or opens a transaction (never on a read-only pool). */
+  #needsLock(prepared: SqlitePrepared): boolean {
+    // SQLite reports BEGIN and SAVEPOINT as read-only, yet a transaction may write later
+    return !this.#config.readonly && (!prepared.stmt.readonly || prepared.opensTransaction)
+  }
+
+  /** A statement from the connection's cache, or compiled for this one use (streams, internal pragmas). */
+  #compile(db: SqliteDatabase, sql: string, cached: boolean): SqlitePrepared {
+    return cached ? this.#statements.prepare(db, sql) : prepareSqlite(db, sql)
   }
 
   /** Gives the lock back once `db` is in autocommit mode again (after COMMIT, ROLLBACK or an autocommit statement). */
@@ -278,11 +339,6 @@ export class BetterSqlite3Dialect implements Dialect<SqliteDatabase> {
  */
 export function sqlite(config: SqliteDialectConfig): Dialect<SqliteDatabase> {
   return new BetterSqlite3Dialect(config)
-}
-
-function opensTransaction(sql: string): boolean {
-  // a SAVEPOINT outside a transaction opens one
-  return transactionEffect(sql) === 'begin' || leadingKeywords(sql, 1)[0] === 'SAVEPOINT'
 }
 
 /** The per-connection pragmas, set at connect and again on a full reset. */

@@ -68,6 +68,13 @@ export class WriteLock<Owner extends object = object> {
     })
   }
 
+  /** Takes the lock if it is free (or already `owner`'s) and returns true; false, changing nothing, when someone else holds it. */
+  tryAcquire(owner: Owner): boolean {
+    if (this.#owner !== undefined && this.#owner !== owner) return false
+    this.#owner = owner
+    return true
+  }
+
   /** Releases the lock if `owner` holds it, handing it straight to the first waiter. */
   release(owner: Owner): boolean {
     if (this.#owner !== owner) return false
