@@ -37,8 +37,9 @@ export class SluiceDriver implements Driver {
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    // 'auto': statement by statement routing (reads to replicas) until a transaction or session pins one connection
-    const lease = await this.#config.pool.acquire({ target: 'auto' })
+    // Kysely borrows a connection for every query. 'statement': each read runs as pool.execute() runs it (to a
+    // replica, or pipelined on a saturated pool) until a transaction or session state pins one connection
+    const lease = await this.#config.pool.acquire({ target: 'statement' })
     const connection = new SluiceConnection(lease, this.#config.flavor)
     // `destroy` was called while the connection was being acquired
     if (this.#destroyed) {

@@ -1,6 +1,6 @@
 import type { QueryResult, RunOptions } from '../dialect.js'
 import type { PoolEntry } from './pool-entry.js'
-import { noteStatementFailure, trackTransaction, type StatementHost } from './run-statement.js'
+import { noteStatementError, noteStatementSuccess, type StatementHost } from './run-statement.js'
 
 /**
  * The statement rule of `runStatement` for a dialect that can run a
@@ -20,21 +20,16 @@ export function runStatementNow(
   options: RunOptions,
   withFields: boolean,
 ): QueryResult | undefined {
-  const { dialect, clock, counters } = host
-  const started = clock.now()
+  const started = host.clock.now()
   let result: QueryResult | undefined
   try {
-    result = dialect.runNow!(entry.raw, sql, params, options, withFields)
+    result = host.dialect.runNow!(entry.raw, sql, params, options, withFields)
   } catch (error) {
-    const ended = clock.now()
-    counters.recordStatement(sql, ended - started, ended, true)
-    if (!noteStatementFailure(host, entry, error, ended)) trackTransaction(entry, sql, false)
+    noteStatementError(host, entry, sql, started, error)
     throw error
   }
+  // nothing ran: nothing to count
   if (result === undefined) return undefined
-  const ended = clock.now()
-  counters.recordStatement(sql, ended - started, ended, false)
-  host.breaker?.recordSuccess(ended)
-  trackTransaction(entry, sql, true)
+  noteStatementSuccess(host, entry, sql, started)
   return result
 }

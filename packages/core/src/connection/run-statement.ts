@@ -45,25 +45,35 @@ export async function runStatement(
   timeoutMillis: number,
   cancellable: () => boolean = always,
 ): Promise<QueryResult> {
-  const { dialect, clock, counters } = host
+  const { dialect, clock } = host
   const started = clock.now()
   let running: Promise<QueryResult> | undefined
   try {
     running = mode === 'run' ? dialect.run(entry.raw, sql, params, options) : dialect.runPipelined!(entry.raw, sql, params, options)
     const result = timeoutMillis > 0 ? await withStatementTimeout(running, timeoutMillis, clock, entry.id) : await running
-    // the one clock reading serves the timing and the breaker's window
-    const ended = clock.now()
-    counters.recordStatement(sql, ended - started, ended, false)
-    host.breaker?.recordSuccess(ended)
-    trackTransaction(entry, sql, true)
+    noteStatementSuccess(host, entry, sql, started)
     return result
   } catch (error) {
-    const ended = clock.now()
-    counters.recordStatement(sql, ended - started, ended, true)
     // a pipelined statement is not cancelled: the cancel could stop another one in flight on the connection
-    if (!noteStatementFailure(host, entry, error, ended, mode === 'run' && cancellable() ? running : undefined)) trackTransaction(entry, sql, false)
+    noteStatementError(host, entry, sql, started, error, mode === 'run' && cancellable() ? running : undefined)
     throw error
   }
+}
+
+/** The rule's bookkeeping for a statement that answered (`runStatement`, `runStatementNow`): time, breaker, transaction state. */
+export function noteStatementSuccess(host: StatementHost, entry: PoolEntry, sql: string, started: number): void {
+  // the one clock reading serves the timing and the breaker's window
+  const ended = host.clock.now()
+  host.counters.recordStatement(sql, ended - started, ended, false)
+  host.breaker?.recordSuccess(ended)
+  trackTransaction(entry, sql, true)
+}
+
+/** The rule's bookkeeping for a statement that failed with `error`; `running` is cancelled on a timeout where the dialect can. */
+export function noteStatementError(host: StatementHost, entry: PoolEntry, sql: string, started: number, error: unknown, running?: Promise<unknown>): void {
+  const ended = host.clock.now()
+  host.counters.recordStatement(sql, ended - started, ended, true)
+  if (!noteStatementFailure(host, entry, error, ended, running)) trackTransaction(entry, sql, false)
 }
 
 /** Rejects with a `QueryTimeoutError` naming the connection once `timeoutMillis` pass; the caller waits on it. */
@@ -103,7 +113,7 @@ function always(): boolean {
 }
 
 /** Follows BEGIN, COMMIT and ROLLBACK in the text, for drivers that cannot report the transaction state. */
-export function trackTransaction(entry: PoolEntry, sql: string, succeeded: boolean): void {
+function trackTransaction(entry: PoolEntry, sql: string, succeeded: boolean): void {
   const effect = transactionEffect(sql)
   if (effect === 'begin' && succeeded) entry.transactionByKeywords = true
   // a failed COMMIT still ends the transaction (PostgreSQL rolls it back)

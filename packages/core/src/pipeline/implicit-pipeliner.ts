@@ -15,6 +15,8 @@ export interface ImplicitPipelinerHost extends PipelineHost {
   load(): number
   /** Acquires waiting in the pool's queue. */
   waiting(): number
+  /** Idle connections, ready to lend. */
+  idle(): number
   closed(): boolean
 }
 
@@ -36,20 +38,22 @@ class Pipe {
 /**
  * Implicit pipelining for `pool.query()` / `pool.execute()`.
  *
- * Every eligible statement runs on a connection the pipeliner borrowed
- * through the pool's own `acquire()` (a "pipe"). While the pool is saturated
- * (no idle connection and no room to open one), a new statement joins the
- * least busy pipe instead of queueing for a connection, up to `maxDepth` in
- * flight per pipe. Only the pipeliner's own connections are ever joined:
+ * While the pool is saturated (no idle connection and no room to open one),
+ * an eligible statement joins the least busy connection the pipeliner
+ * borrowed through the pool's own `acquire()` (a "pipe") instead of queueing
+ * for a connection, up to `maxDepth` in flight per pipe. A statement that
+ * finds no idle connection and no pipe to join opens a pipe (a connection
+ * being opened or waited for, which later statements may join). While an
+ * idle connection is there, the pipeliner stays out of the way: the
+ * ordinary path lends it at once, for less than a pipe costs. Only the pipeliner's own connections are ever joined:
  * never one lent to a caller, and never one in a transaction, since only
  * autocommit statements (no BEGIN/COMMIT/ROLLBACK, a single statement) run
  * on pipes. A pipe goes back to the pool when its last statement settles; it
  * stops taking statements after `maxHoldMillis`, after a fatal error or a
  * timeout, and while other callers wait for a connection, so that it drains.
  *
- * A statement sent on a pipe with nothing else in flight takes the ordinary
- * path (`run`): while the pool is not saturated, implicit pipelining changes
- * nothing, and a timeout still cancels the statement on the server. Only the
+ * A statement sent on a pipe with nothing else in flight runs as on the
+ * ordinary path (`run`): a timeout still cancels it on the server. Only the
  * statements that join a busy pipe are pipelined; a long statement can hold
  * up those that joined behind it (head-of-line blocking), which is why
  * nothing joins before every connection is busy: they would otherwise have
@@ -89,7 +93,8 @@ export class ImplicitPipeliner {
    * router already asked.
    */
   run(sql: string, params: Params | undefined, options: ExecuteOptions | undefined, classified?: StatementKind): Promise<QueryResult> | undefined {
-    if (this.#host.closed() || !eligible(sql, options, classified)) return undefined
+    // an idle connection is lent at once on the ordinary path, which costs less than a pipe
+    if (this.#host.idle() > 0 || this.#host.closed() || !eligible(sql, options, classified)) return undefined
     const runOptions: RunOptions = options?.rowMode === undefined && options?.prepare === undefined ? {} : { rowMode: options.rowMode, prepare: options.prepare }
     const timeoutMillis = options?.timeoutMillis ?? this.#host.queryTimeoutMillis
     const joined = this.#saturated() ? this.#pickPipe() : undefined

@@ -185,6 +185,7 @@ export class ConnectionPool {
       acquire: () => this.acquireLease(),
       load: () => this.#bag.load(),
       waiting: () => this.#bag.waiting,
+      idle: () => this.#bag.idle,
       closed: () => this.#closed,
       get observer() {
         return currentObserver()
