@@ -1,4 +1,3 @@
-import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { ResolvedPoolConfig } from '../config/pool-config.js'
 import type { Lease, LeaseHost, StatementObserver } from '../connection/lease.js'
 import type { ExecuteOptions, Params, QueryOptions, Row } from '../connection/pool-connection.js'
@@ -19,6 +18,7 @@ import { ImplicitPipeliner, type ImplicitPipelinerHost } from '../pipeline/impli
 import type { BreakerTransition } from '../resilience/breaker-stats.js'
 import { CircuitBreaker } from '../resilience/circuit-breaker.js'
 import type { Clock } from '../util/clock.js'
+import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { Logger } from '../util/logger.js'
 import { TypedEmitter } from '../util/typed-emitter.js'
 import type { WorkflowTracker } from '../workflow/workflow-tracker.js'
@@ -272,24 +272,6 @@ export class ConnectionPool {
   }
 
   /**
-   * An idle connection lent at once, for the synchronous step; undefined
-   * when borrowing would wait, or needs more than a plain lend (the pool is
-   * closed, the breaker is not closed, the workflow scope is refused): the
-   * ordinary way then takes care of it.
-   */
-  #lendNow(): Lease | undefined {
-    if (this.#closed || !this.#started || (this.breaker !== undefined && this.breaker.state !== 'closed')) return undefined
-    let scope
-    try {
-      scope = this.#workflows?.current(undefined)
-    } catch {
-      return undefined
-    }
-    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
-    return this.#bag.lendIdle(scope, stack)
-  }
-
-  /**
    * Runs one statement on a connection borrowed for it alone, pipelined on a
    * busy connection where implicit pipelining allows. `classified` is the
    * classifier's word on it when the router already asked (so nothing is
@@ -321,8 +303,10 @@ export class ConnectionPool {
     if (this.config.dialect.runNow === undefined) return this.#runLater(sql, params, options, classified, shape)
     // a synchronous driver that has held the event loop too long yields before borrowing, not holding a connection
     if (starvingEventLoop()) return nextTurn().then(() => this.#run(sql, params, options, classified, shape, withFields))
-    const lease = this.#lendNow()
-    if (lease === undefined) return this.#runLater(sql, params, options, classified, shape)
+    // a closed pool or a breaker that is not closed takes acquireLease()'s checks on the ordinary way
+    if (this.#closed || (this.breaker !== undefined && this.breaker.state !== 'closed')) return this.#runLater(sql, params, options, classified, shape)
+    const lease = this.#lendOrWait(undefined)
+    if (lease instanceof Promise) return lease.then((lent) => this.#finish(lent, sql, params, options, shape))
     let result: QueryResult | undefined
     try {
       result = lease.executeNow(sql, params, options, withFields)
