@@ -110,7 +110,19 @@ restart_primary() {
   wait_until 120 primary_gone "$pid" || die "the primary MariaDB did not shut down within 120 s"
   say "starting the primary: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd"
   start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd 9>&-
-  wait_until 120 primary_up || die "the primary MariaDB did not come back on 127.0.0.1:$PRIMARY_PORT (see /var/log/mysql/error.log)"
+  # start-stop-daemon can still see the old server in its last moments ("already
+  # running") and then start nothing: start it again while nothing serves the port
+  # and no primary process is left.
+  local tries=0
+  until wait_until 5 primary_up; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 24 ] || break
+    if primary_gone ""; then
+      say "the primary is not running yet: starting it again"
+      start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd 9>&-
+    fi
+  done
+  primary_up || die "the primary MariaDB did not come back on 127.0.0.1:$PRIMARY_PORT (see /var/log/mysql/error.log)"
   say "the primary is back on 127.0.0.1:$PRIMARY_PORT"
 }
 
