@@ -141,6 +141,10 @@ export class ImplicitPipeliner {
       }
       if (pipe.inFlight < this.#options.maxDepth && (best === undefined || pipe.inFlight < best.inFlight)) best = pipe
     }
+    // statements still waiting for a connection spread over up to as many pipes as the pool has connections,
+    // half a pipe's depth each: as connections come free each takes a share, where one pipe would take them
+    // all and a slow statement would hold up every one behind it while the other connections stood idle
+    if (best !== undefined && best.lease === undefined && best.inFlight * 2 >= this.#options.maxDepth && this.#pipes.size < this.#host.maxConnections) return undefined
     return best
   }
 

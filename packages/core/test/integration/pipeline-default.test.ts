@@ -1,12 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import type { QueryResult } from '../../src/dialect.js'
 import { postgres } from '../../src/dialects/pg/index.js'
-import type { PostgresDialectConfig } from '../../src/dialects/pg/pg-dialect-config.js'
-import { createPool, type Pool } from '../../src/pool.js'
+import { createPool } from '../../src/pool.js'
 import { PG_URL, PGBOUNCER_URL } from '../support/databases.js'
-import { PgWireCounter } from '../support/pg-wire-counter.js'
 import { selectedTargets } from '../support/targets.js'
+import { wireCountedPools } from '../support/wire-counted-pools.js'
 
 /**
  * Implicit pipelining as the PostgreSQL default (no `implicitPipelining`
@@ -43,23 +42,7 @@ function random(seed: number): () => number {
 }
 
 describe.runIf(onPostgres)('implicit pipelining by default on PostgreSQL', () => {
-  const counter = new PgWireCounter(new URL(PG_URL))
-  let proxied = ''
-  const pools: Pool[] = []
-  const open = (options: Partial<PoolOptions> = {}, dialect: Partial<PostgresDialectConfig> = {}, url = proxied): Pool => {
-    const pool = createPool({ dialect: postgres({ connectionString: url, ...dialect }), min: 0, log: () => {}, ...options })
-    pools.push(pool)
-    return pool
-  }
-  beforeAll(async () => {
-    proxied = await counter.start()
-  })
-  afterAll(async () => {
-    await counter.stop()
-  })
-  afterEach(async () => {
-    await Promise.all(pools.splice(0).map((pool) => pool.close()))
-  })
+  const { counter, open } = wireCountedPools(PG_URL)
 
   it('is on without the option, and implicitPipelining: false turns it off', async () => {
     for (const [options, pipelined] of [[{}, true], [{ implicitPipelining: false }, false]] as const) {
@@ -128,6 +111,21 @@ describe.runIf(onPostgres)('implicit pipelining by default on PostgreSQL', () =>
     const rows = await select()
     expect(rows).toEqual(Array.from({ length: 40 }, (_, n) => ({ id: n, extra: 'x' })))
     await other.query('DROP TABLE pipe_plan')
+  })
+
+  it('spreads a burst over the connections as they come free, rather than piling it on the first one', async () => {
+    const pool = open({ max: 4 })
+    await Promise.all(Array.from({ length: 4 }, () => pool.query('SELECT 1')))
+    // 4 statements take the idle connections; the other 28 wait for connections, pipelined
+    const rows = await Promise.all(
+      Array.from({ length: 32 }, (_, n) => pool.query<{ pid: number; n: number }>('SELECT pg_backend_pid() AS pid, $1::int AS n FROM pg_sleep(0.02)', [n], { fetch: 'one' })),
+    )
+    expect(rows.map((row) => row?.n)).toEqual(Array.from({ length: 32 }, (_, n) => n))
+    const perConnection = new Map<number, number>()
+    for (const row of rows) perConnection.set(row!.pid, (perConnection.get(row!.pid) ?? 0) + 1)
+    expect(perConnection.size).toBe(4)
+    // 8 each when spread; one connection took 29 (and held up 28 behind one slow statement) when piled
+    expect(Math.max(...perConnection.values())).toBeLessThanOrEqual(9)
   })
 
   it('keeps each caller\'s order behind a slow statement, and a failing statement fails only its own caller', async () => {
@@ -221,26 +219,14 @@ describe.runIf(onPostgres)('implicit pipelining by default on PostgreSQL', () =>
 })
 
 describe.runIf(onPostgres)('implicit pipelining by default behind PgBouncer (transaction mode)', () => {
-  const counter = new PgWireCounter(new URL(PGBOUNCER_URL))
-  let proxied = ''
-  const pools: Pool[] = []
+  const { counter, url, track } = wireCountedPools(PGBOUNCER_URL)
   // PgBouncer's database is shared with other suites: a table of this run's own
   const table = `pipe_bouncer_${process.pid}`
-  beforeAll(async () => {
-    proxied = await counter.start()
-  })
-  afterAll(async () => {
-    await counter.stop()
-  })
-  afterEach(async () => {
-    await Promise.all(pools.splice(0).map((pool) => pool.close()))
-  })
 
   for (const pooler of ['auto', 'transaction'] as const) {
     it(`pooler: '${pooler}': each statement with its own Sync, unnamed, every caller its own result, failures isolated, writes committed`, async () => {
-      const dialect = postgres({ connectionString: proxied, pooler })
-      const pool = createPool({ dialect, min: 0, max: 4, log: () => {} })
-      pools.push(pool)
+      const dialect = postgres({ connectionString: url(), pooler })
+      const pool = track(createPool({ dialect, min: 0, max: 4, log: () => {} }))
       await pool.query(`DROP TABLE IF EXISTS ${table}`)
       await pool.query(`CREATE TABLE ${table} (id int PRIMARY KEY, caller int NOT NULL)`)
       await pool.query(`INSERT INTO ${table} VALUES (1000, -1)`)

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { PoolOptions } from '../../src/config/pool-config.js'
 import { postgres } from '../../src/dialects/pg/index.js'
 import { BatchNotRunError, PipelineFullError } from '../../src/pipeline/pipeline-errors.js'
 import type { PipelineStrategy } from '../../src/config/pipeline-config.js'
 import { createPool, type Pool } from '../../src/pool.js'
 import { PG_URL } from '../support/databases.js'
-import { PgWireCounter } from '../support/pg-wire-counter.js'
 import { selectedTargets, type Target } from '../support/targets.js'
+import { wireCountedPools } from '../support/wire-counted-pools.js'
 
 /**
  * Pipelines against each real database: what each strategy leaves in the
@@ -142,23 +142,8 @@ for (const target of selectedTargets()) {
 const onPostgres = selectedTargets().some((t) => t.name === 'postgres')
 
 describe.runIf(onPostgres)('pipeline on the PostgreSQL wire', () => {
-  const counter = new PgWireCounter(new URL(PG_URL))
-  let proxied = ''
-  const pools: Pool[] = []
-  const open = (options: Partial<PoolOptions> = {}, url = proxied): Pool => {
-    const pool = createPool({ dialect: postgres({ connectionString: url, applicationName: 'sluice_pipe_test' }), min: 0, max: 4, log: () => {}, ...options })
-    pools.push(pool)
-    return pool
-  }
-  beforeAll(async () => {
-    proxied = await counter.start()
-  })
-  afterAll(async () => {
-    await counter.stop()
-  })
-  afterEach(async () => {
-    await Promise.all(pools.splice(0).map((pool) => pool.close()))
-  })
+  const { counter, open: openWith, track } = wireCountedPools(PG_URL, { max: 4 }, { applicationName: 'sluice_pipe_test' })
+  const open = (options: Partial<PoolOptions> = {}, url?: string): Pool => openWith(options, {}, url)
 
   it('sends a sequential batch of 100 statements in one write and gets one ReadyForQuery back', async () => {
     const pool = open({ max: 1 })
@@ -275,8 +260,7 @@ describe.runIf(onPostgres)('pipeline on the PostgreSQL wire', () => {
       const calls = Array.from({ length: 32 }, (_, n) => pool.query<{ n: number; pid: number }>('SELECT $1::int AS n, pg_backend_pid() AS pid FROM pg_sleep(0.1)', [n], { fetch: 'one' }))
       // handled from the start: some fail while the test is still busy killing
       const outcome = Promise.allSettled(calls)
-      const admin = createPool({ dialect: postgres({ connectionString: PG_URL }), min: 0, max: 1, log: () => {} })
-      pools.push(admin)
+      const admin = track(createPool({ dialect: postgres({ connectionString: PG_URL }), min: 0, max: 1, log: () => {} }))
       await new Promise((resolve) => setTimeout(resolve, 150))
       const active = await admin.query<{ pid: number }>(
         "SELECT pid FROM pg_stat_activity WHERE application_name = 'sluice_pipe_test' AND state = 'active' AND query LIKE '%pg_sleep(0.1)%' ORDER BY pid LIMIT 1",
