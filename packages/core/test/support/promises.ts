@@ -23,3 +23,13 @@ export async function collect(rows: AsyncIterable<Record<string, unknown>>): Pro
   for await (const row of rows) out.push(row)
   return out
 }
+
+/** Watches a promise without awaiting it (and without leaving a rejection unhandled). */
+export function track<T>(promise: Promise<T>): { settled: boolean; promise: Promise<T> } {
+  const state = { settled: false, promise }
+  promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  )
+  return state
+}

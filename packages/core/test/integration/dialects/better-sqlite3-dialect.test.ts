@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConfigError } from '../../../src/errors/config-error.js'
 import { BetterSqlite3Dialect, type SqliteDialectConfig, sqlite } from '../../../src/dialects/better-sqlite3/index.js'
 import { writeLockCount } from '../../../src/dialects/better-sqlite3/better-sqlite3-write-lock.js'
+import { track } from '../../support/promises.js'
 
 type Handle = Awaited<ReturnType<BetterSqlite3Dialect['connect']>>
 
@@ -46,16 +47,6 @@ async function openMany(dialect: BetterSqlite3Dialect, count: number): Promise<H
   const result: Handle[] = []
   for (let i = 0; i < count; i++) result.push(await open(dialect))
   return result
-}
-
-/** Watches a promise without awaiting it (and without leaving a rejection unhandled). */
-function track<T>(promise: Promise<T>): { settled: boolean; promise: Promise<T> } {
-  const state = { settled: false, promise }
-  promise.then(
-    () => (state.settled = true),
-    () => (state.settled = true),
-  )
-  return state
 }
 
 /** Fails instead of hanging when `promise` waits (for the lock) longer than `ms`. */

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sqlite, type SqliteDialectConfig } from '../../../src/dialects/better-sqlite3/index.js'
 import { createPool, type Pool } from '../../../src/pool.js'
+import { track } from '../../support/promises.js'
 
 /**
  * The synchronous way (`Dialect.runNow`): a statement with nothing to wait
@@ -42,16 +43,6 @@ function stock(): Database.Database {
   const db = new Database(file())
   handles.push(db)
   return db
-}
-
-/** Watches a promise without awaiting it (and without leaving a rejection unhandled). */
-function track<T>(promise: Promise<T>): { settled: boolean; promise: Promise<T> } {
-  const state = { settled: false, promise }
-  promise.then(
-    () => (state.settled = true),
-    () => (state.settled = true),
-  )
-  return state
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
