@@ -213,7 +213,15 @@ export class Pool {
    * take goes to `breaker.fallback` when there is one.
    */
   execute<R = Row>(sql: Statement, params?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
-    return this.#executeOrFallBack<R>('execute', sql, params, options)
+    // as query(): the common call (no replicas, no fallback) adds no async step of its own (ORMs such as Drizzle's adapter call this per statement)
+    if (this.#router !== undefined || this.config.breaker?.fallback !== undefined) return this.#executeOrFallBack<R>('execute', sql, params, options)
+    try {
+      if (typeof sql === 'string' && (params === undefined || Array.isArray(params))) return this.#primary.execute<R>(sql, params, options)
+      const statement = readStatement('execute', sql, params)
+      return this.#primary.execute<R>(statement.sql, statement.params, options)
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
   }
 
   async #executeOrFallBack<R>(call: string, statement: Statement, values: Params | undefined, options: ExecuteOptions | undefined): Promise<QueryResult<R>> {

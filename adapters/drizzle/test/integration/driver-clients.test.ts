@@ -86,6 +86,39 @@ describe('node-postgres: SluicePgPool', () => {
     expect(after.hits - before.hits).toBeGreaterThanOrEqual(1)
   })
 
+  it('answers every query form (named or not, rows as arrays or objects, values inline or apart) as pg.Pool does', async () => {
+    const pg = (await import('pg')).default
+    const stock = new pg.Pool({ connectionString: PG_URL, max: 2 })
+    try {
+      const text = 'select $1::int as n, $2::text as t, null::int as z'
+      const forms = [
+        [text, [1, 'a']],
+        [{ text, values: [2, 'b'] }],
+        [{ text, rowMode: 'array' }, [3, 'c']],
+        [{ text, name: 'drizzle_forms_objects', values: [4, 'd'] }],
+        [{ text, name: 'drizzle_forms_arrays', rowMode: 'array' }, [5, 'e']],
+        [{ text: 'select n from generate_series(1, 3) n where n > $1', rowMode: 'array' }, [1]],
+      ] as const
+      for (const form of forms) {
+        const [viaSluice, viaStock] = await Promise.all([client.query(...(form as [never, never])), stock.query(...(form as [never, never]))])
+        expect({ rows: viaSluice.rows, rowCount: viaSluice.rowCount, command: viaSluice.command }).toEqual({ rows: viaStock.rows, rowCount: viaStock.rowCount, command: viaStock.command })
+        expect(viaSluice.fields.map((f: { name: string; dataTypeID: number }) => [f.name, f.dataTypeID])).toEqual(viaStock.fields.map((f) => [f.name, f.dataTypeID]))
+      }
+      // a failing statement rejects (promise form) or calls back with the error (callback form), as pg.Pool
+      await expect(client.query('select * from drizzle_no_such_table')).rejects.toMatchObject({ code: '42P01' })
+      const viaCallback = await new Promise((resolve) => client.query('select * from drizzle_no_such_table', (error: Error | undefined) => resolve(error)))
+      expect(viaCallback).toMatchObject({ code: '42P01' })
+      // a malformed call rejects rather than throwing
+      let running: Promise<unknown> | undefined
+      expect(() => {
+        running = (client.query as (config: unknown) => Promise<unknown>)({ values: [1] })
+      }).not.toThrow()
+      await expect(running).rejects.toThrow(TypeError)
+    } finally {
+      await stock.end()
+    }
+  })
+
   it('destroys the connection on release(error), as pg-pool does', async () => {
     const before = client.sluice.stats().connections.recycled
     const checkedOut = await client.connect()

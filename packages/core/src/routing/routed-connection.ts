@@ -65,6 +65,11 @@ export class RoutedConnection implements PoolConnection {
   async pin(): Promise<PoolConnection> {
     this.#assertUsable('pin')
     if (this.#pinned) return this.#pinned
+    return this.#startPinning()
+  }
+
+  /** The one promise of the pinned connection, asked for on first call. */
+  #startPinning(): Promise<PoolConnection> {
     this.#pinning ??= this.#host.acquirePrimary().then((connection) => {
       this.#pinned = connection
       return connection
@@ -80,15 +85,23 @@ export class RoutedConnection implements PoolConnection {
     return shapeRows(await this.execute<R>(sql, params, options), options)
   }
 
-  async execute<R = Row>(statement: Statement, values?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
-    this.#assertUsable('query')
-    const { sql, params } = readStatement('query', statement, values)
-    if (this.#pinned || this.#pinning) return (await this.pin()).execute<R>(sql, params, options)
-    // classified once: the router routes by this answer and does not ask again
-    const kind = transactionEffect(sql) === 'none' ? this.#host.classify(sql, options?.hint) : undefined
-    // the answer travels on as a hint, so the tracker of the scope's writes does not classify it again
-    if (kind !== 'read') return (await this.pin()).execute<R>(sql, params, kind === undefined ? options : { ...options, hint: kind })
-    return this.#host.execute<R>(sql, params, options, kind)
+  execute<R = Row>(statement: Statement, values?: Params, options?: ExecuteOptions): Promise<QueryResult<R>> {
+    // not an async function: a routed read (an ORM's statement per borrow) returns the pool's own promise, with no step added
+    try {
+      this.#assertUsable('query')
+      const { sql, params } = readStatement('query', statement, values)
+      // once pinning has begun, every statement waits on that one promise: they reach the session in the order they came
+      const pinning = this.#pinning
+      if (pinning) return pinning.then((connection) => connection.execute<R>(sql, params, options))
+      // classified once: the router routes by this answer and does not ask again
+      const kind = transactionEffect(sql) === 'none' ? this.#host.classify(sql, options?.hint) : undefined
+      if (kind === 'read') return this.#host.execute<R>(sql, params, options, kind)
+      // the answer travels on as a hint, so the tracker of the scope's writes does not classify it again
+      const pinnedOptions = kind === undefined ? options : { ...options, hint: kind }
+      return this.#startPinning().then((connection) => connection.execute<R>(sql, params, pinnedOptions))
+    } catch (error) {
+      return Promise.reject(error as Error)
+    }
   }
 
   async *stream<R = Row>(sql: string, params?: Params, options?: ConnectionStreamOptions): AsyncIterable<R> {

@@ -37,6 +37,21 @@ describe('misuse gives a typed error naming the argument', () => {
     expect(error.message).toBe('query: params must be an array of values bound to the placeholders, got string')
   })
 
+  it.each([
+    [42, 'sql', 'execute: sql must be a string or { text, values }, got number'],
+    ['SELECT $1', 'params', 'execute: params must be an array of values bound to the placeholders, got string'],
+  ])('pool.execute(%j, ...) rejects (never throws) with an ArgumentError', async (sql, argument, message) => {
+    const { pool, dialect } = stubPool()
+    let running: Promise<unknown> | undefined
+    expect(() => {
+      running = pool.execute(sql as never, 'hunter2' as never)
+    }).not.toThrow()
+    const error = await argumentError(running!)
+    expect(error.argument).toBe(argument)
+    expect(error.message).toBe(message)
+    expect(dialect.connectAttempts).toBe(0)
+  })
+
   it('refuses values given twice', async () => {
     const { pool } = stubPool()
     const error = await argumentError(pool.query({ text: 'SELECT $1', values: [1] }, [2]))

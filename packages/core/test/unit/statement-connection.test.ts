@@ -72,6 +72,32 @@ describe("acquire({ target: 'statement' }) without replicas", () => {
     expect(pool.stats().currentState.activeConnections).toBe(0)
   })
 
+  it('runs statements issued without waiting, around the pin, on the session in the order they were issued', async () => {
+    const { pool, dialect } = open(true)
+    const connection = await pool.acquire({ target: 'statement' })
+    // the SET pins; the SELECTs after it (reads, but on a pinning handle) and the second SET must follow it in order
+    const issued = ["SET application_name = 'a'", 'SELECT $1', "SET application_name = 'b'", 'SELECT $1']
+    await Promise.all(issued.map((sql, i) => connection.execute(sql, sql.startsWith('SELECT') ? [i] : undefined)))
+    // once pinned, a statement issued after one already queued still waits its turn
+    const late = connection.execute('SELECT $1', [9])
+    const later = connection.execute("SET application_name = 'c'")
+    await Promise.all([late, later])
+    const session = dialect.connections.find((c) => c.statements.includes("SET application_name = 'a'"))!
+    expect(session.statements).toEqual([...issued, 'SELECT $1', "SET application_name = 'c'"])
+    connection.release()
+  })
+
+  it('rejects, never throws, when used after release', async () => {
+    const { pool } = open(true)
+    const connection = await pool.acquire({ target: 'statement' })
+    connection.release()
+    let running: Promise<unknown> | undefined
+    expect(() => {
+      running = connection.execute('SELECT 1')
+    }).not.toThrow()
+    await expect(running).rejects.toThrow(/released/)
+  })
+
   it('asks the classifier once per statement text', async () => {
     const { pool, dialect } = open(true)
     for (let i = 0; i < 3; i++) {
