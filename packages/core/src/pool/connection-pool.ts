@@ -21,6 +21,7 @@ import type { Clock } from '../util/clock.js'
 import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { Logger } from '../util/logger.js'
 import { TypedEmitter } from '../util/typed-emitter.js'
+import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { WorkflowTracker } from '../workflow/workflow-tracker.js'
 import { ConnectionBag } from './connection-bag.js'
 import { ConnectionLifecycle } from './connection-lifecycle.js'
@@ -267,7 +268,15 @@ export class ConnectionPool {
     const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
     const lease = this.#bag.lendIdle(scope, stack)
     if (lease) return lease
-    if (scope === undefined && stack === undefined) return new Promise<Lease>(this.#enqueue)
+    return scope === undefined && stack === undefined ? new Promise<Lease>(this.#enqueue) : this.#waitKeeping(scope, stack)
+  }
+
+  /**
+   * A waiting acquire that keeps a workflow scope or a stack: its executor
+   * carries them. In a method of its own, so that `#lendOrWait()` captures
+   * nothing and allocates no context on the way to an idle connection.
+   */
+  #waitKeeping(scope: WorkflowScope | undefined, stack: string | undefined): Promise<Lease> {
     return new Promise<Lease>((resolve, reject) => {
       this.#bag.wait(resolve, reject, this.clock.now(), scope, stack)
       this.#lifecycle.dispatch()
@@ -278,7 +287,7 @@ export class ConnectionPool {
    * The executor of a waiting acquire with no workflow scope and no stack to
    * keep (the common case): one function for the pool, so that a wait
    * allocates no closure and no context for it. The wait starts at the
-   * clock reading taken here, as in the capturing executor above.
+   * clock reading taken here, as in `#waitKeeping()`.
    */
   readonly #enqueue = (resolve: (lease: Lease) => void, reject: (error: unknown) => void): void => {
     this.#bag.wait(resolve, reject, this.clock.now(), undefined, undefined)
