@@ -134,12 +134,14 @@ export class ConnectionBag {
 
   /** Queues an acquire (first come, first served) under the queue's one timeout timer. */
   wait(resolve: (lease: Lease) => void, reject: (error: unknown) => void, startedAt: number, scope: WorkflowScope | undefined, stack: string | undefined): void {
+    const first = this.#waiters.size === 0
     // a timer left armed while nobody waited keeps the process alive again now that someone does
-    if (this.#waiters.size === 0 && this.#waitTimer !== undefined) this.#waitTimer.ref?.()
+    if (first && this.#waitTimer !== undefined) this.#waitTimer.ref?.()
     this.#waiters.push(resolve, reject, startedAt, scope, stack)
     const load = this.load()
     if (load > this.#peakLoad) this.#peakLoad = load
-    this.#armWaitTimer(startedAt)
+    // behind other waiters the oldest is unchanged, and the timer is armed for it or earlier already
+    if (first) this.#armWaitTimer(startedAt)
   }
 
   /** The most the load reached since the last call (at least the load now), for adaptive sizing. */

@@ -21,6 +21,7 @@ import type { Clock } from '../util/clock.js'
 import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { Logger } from '../util/logger.js'
 import { TypedEmitter } from '../util/typed-emitter.js'
+import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { WorkflowTracker } from '../workflow/workflow-tracker.js'
 import { ConnectionBag } from './connection-bag.js'
 import { ConnectionLifecycle } from './connection-lifecycle.js'
@@ -68,8 +69,14 @@ export class ConnectionPool {
   readonly learning: WorkloadLearning | undefined
   /** Set when `implicitPipelining` is on and the dialect can pipeline. */
   readonly #pipeliner: ImplicitPipeliner | undefined
-  /** Sees every statement run on this pool's leases (the router's read-your-writes); set by `observeStatements()`. */
-  #observer: StatementObserver | undefined
+  /**
+   * The hosts that hand the router's observer to leases and pipelines, as a
+   * plain data property set by `observeStatements()`. Not a getter: V8 makes
+   * an object literal with an accessor a dictionary-mode object, and then
+   * every `host.x` a lease or a pipeline reads (the release, each statement)
+   * is a generic property lookup instead of an inlined load.
+   */
+  readonly #observed: Array<{ observer: StatementObserver | undefined }>
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
@@ -95,9 +102,8 @@ export class ConnectionPool {
         probe: () => this.#lifecycle.probe().catch(() => false),
         transitioned: (transition) => this.#breakerTransitioned(transition),
       })
-    // read when each statement ends: the router sets it after this pool is built
-    const currentObserver = (): StatementObserver | undefined => this.#observer
-    const leaseHost: LeaseHost = {
+    // the router sets the observer after this pool is built (observeStatements())
+    const leaseHost: LeaseHost & { observer: StatementObserver | undefined } = {
       name: config.name,
       dialect: config.dialect,
       clock: config.clock,
@@ -109,9 +115,7 @@ export class ConnectionPool {
         this.#lifecycle.giveBack(lease, destroy)
       },
       inTransaction: (entry) => this.#lifecycle.inTransaction(entry),
-      get observer() {
-        return currentObserver()
-      },
+      observer: undefined,
     }
     this.#bag = new ConnectionBag({
       clock: config.clock,
@@ -173,7 +177,7 @@ export class ConnectionPool {
       replenish: () => this.#lifecycle.dispatch(),
       log,
     })
-    this.pipelineHost = {
+    const pipelineHost: ImplicitPipelinerHost & { observer: StatementObserver | undefined } = {
       name: config.name,
       dialect: config.dialect,
       clock: config.clock,
@@ -187,10 +191,10 @@ export class ConnectionPool {
       waiting: () => this.#bag.waiting,
       idle: () => this.#bag.idle,
       closed: () => this.#closed,
-      get observer() {
-        return currentObserver()
-      },
+      observer: undefined,
     }
+    this.pipelineHost = pipelineHost
+    this.#observed = [leaseHost, pipelineHost]
     this.#pipeliner = ImplicitPipeliner.create(this.pipelineHost, config.implicitPipelining)
   }
 
@@ -205,7 +209,7 @@ export class ConnectionPool {
 
   /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
   observeStatements(observer: StatementObserver): void {
-    this.#observer = observer
+    for (const host of this.#observed) host.observer = observer
   }
 
   /** Opens `min` connections and resolves when they are open; rejects with the connect error while the database cannot be reached. */
@@ -264,11 +268,30 @@ export class ConnectionPool {
     const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
     const lease = this.#bag.lendIdle(scope, stack)
     if (lease) return lease
-    const startedAt = this.clock.now()
+    return scope === undefined && stack === undefined ? new Promise<Lease>(this.#enqueue) : this.#waitKeeping(scope, stack)
+  }
+
+  /**
+   * A waiting acquire that keeps a workflow scope or a stack: its executor
+   * carries them. In a method of its own, so that `#lendOrWait()` captures
+   * nothing and allocates no context on the way to an idle connection.
+   */
+  #waitKeeping(scope: WorkflowScope | undefined, stack: string | undefined): Promise<Lease> {
     return new Promise<Lease>((resolve, reject) => {
-      this.#bag.wait(resolve, reject, startedAt, scope, stack)
+      this.#bag.wait(resolve, reject, this.clock.now(), scope, stack)
       this.#lifecycle.dispatch()
     })
+  }
+
+  /**
+   * The executor of a waiting acquire with no workflow scope and no stack to
+   * keep (the common case): one function for the pool, so that a wait
+   * allocates no closure and no context for it. The wait starts at the
+   * clock reading taken here, as in `#waitKeeping()`.
+   */
+  readonly #enqueue = (resolve: (lease: Lease) => void, reject: (error: unknown) => void): void => {
+    this.#bag.wait(resolve, reject, this.clock.now(), undefined, undefined)
+    this.#lifecycle.dispatch()
   }
 
   /**

@@ -67,6 +67,37 @@ describe('acquire and release timing', () => {
     await pool.close()
   })
 
+  it('times a waiting acquire that keeps a stack or a workflow scope from its own reading, and hands both to its lease', async () => {
+    const clock = new CountingClock()
+    const { pool } = stubPool({ max: 1, clock, acquireTimeoutMillis: 100, healthCheckIntervalMillis: 0, leakDetectionThresholdMillis: 1_000 })
+    const node = () => pool.metrics().nodes[0]!
+    const held = await pool.acquire()
+    await pool.onWorkflowStart('wf-1', 'orders')
+    const before = node()
+    clock.reads = 0
+    // with leak detection on, each waiter keeps its stack: these take the capturing executor (the test above, the pool's shared one)
+    const plain = pool.acquire()
+    await clock.advance(2)
+    const scoped = pool.acquire({ workflowId: 'wf-1' })
+    // one reading per waiting acquire, when it starts to wait
+    expect(clock.reads).toBe(2)
+    await clock.advance(3)
+    held.release()
+    const first = (await plain) as PoolConnection & { acquireStack?: string }
+    expect(first.acquireStack).toContain('acquire-release-timing.test')
+    first.release()
+    const second = (await scoped) as PoolConnection & { acquireStack?: string }
+    expect(second.acquireStack).toContain('acquire-release-timing.test')
+    const after = node()
+    // the first waited 5 ms, the second 3 ms
+    expect(after.acquireSeconds.count - before.acquireSeconds.count).toBe(2)
+    expect(after.acquireSeconds.sum - before.acquireSeconds.sum).toBeCloseTo(0.008, 12)
+    // the scoped lease belongs to its workflow: still held when the workflow completes, it is released as leaked
+    expect(await pool.onWorkflowComplete('wf-1')).toEqual({ workflowId: 'wf-1', peakConnections: 1, leakedConnections: 1 })
+    expect(second.released).toBe(true)
+    await pool.close()
+  })
+
   it('never serves a waiter that timed out, and counts it as a timeout, not an acquire', async () => {
     const { pool, clock, node } = timedPool(1)
     const held = await pool.acquire()
