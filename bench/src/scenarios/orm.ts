@@ -42,7 +42,9 @@ export const ormScenario: Scenario = {
   name: 'orm',
   title: 'ORMs: Kysely, Knex, Drizzle on Sluice vs their stock pools',
   summary: `the same ORM point select at ${CALLERS} callers, each ORM on Sluice (via @sluice/kysely, @sluice/knex, @sluice/drizzle) vs on its stock pool`,
-  defaults: { rounds: 3, seconds: 1, loads: ['quiet', 'busy'] },
+  // 3 s rounds: the full GC before each round throws away Drizzle's and pg-protocol's optimized code, and at
+  // an ORM's rate the 0.2 s re-warm does not win it back; a 1 s round measured mostly the re-optimizing
+  defaults: { rounds: 4, seconds: 3, loads: ['quiet', 'busy'] },
   async run(context: ScenarioContext) {
     await ensurePgAccounts()
     const cases: CaseResult[] = []
