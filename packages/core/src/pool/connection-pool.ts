@@ -21,6 +21,7 @@ import type { Clock } from '../util/clock.js'
 import { nextTurn, starvingEventLoop } from '../util/event-loop-turn.js'
 import type { Logger } from '../util/logger.js'
 import { TypedEmitter } from '../util/typed-emitter.js'
+import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { WorkflowTracker } from '../workflow/workflow-tracker.js'
 import { ConnectionBag } from './connection-bag.js'
 import { ConnectionLifecycle } from './connection-lifecycle.js'
@@ -264,6 +265,10 @@ export class ConnectionPool {
     const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
     const lease = this.#bag.lendIdle(scope, stack)
     if (lease) return lease
+    return this.#wait(scope, stack)
+  }
+
+  #wait(scope: WorkflowScope | undefined, stack: string | undefined): Promise<Lease> {
     const startedAt = this.clock.now()
     return new Promise<Lease>((resolve, reject) => {
       this.#bag.wait(resolve, reject, startedAt, scope, stack)
@@ -300,7 +305,7 @@ export class ConnectionPool {
     shape: (result: QueryResult, options: QueryOptions | undefined) => T,
     withFields: boolean,
   ): Promise<T> {
-    if (this.config.dialect.runNow === undefined) return this.#runLater(sql, params, options, classified, shape)
+    if (this.config.dialect.runNow === undefined) return this.#runThen(sql, params, options, shape) ?? this.#runLater(sql, params, options, classified, shape)
     // a synchronous driver that has held the event loop too long yields before borrowing, not holding a connection
     if (starvingEventLoop()) return nextTurn().then(() => this.#run(sql, params, options, classified, shape, withFields))
     // a closed pool or a breaker that is not closed takes acquireLease()'s checks on the ordinary way
@@ -317,6 +322,35 @@ export class ConnectionPool {
     if (result === undefined) return this.#finish(lease, sql, params, options, shape)
     lease.release()
     return Promise.resolve(shape(result, options))
+  }
+
+  /**
+   * The common case of an asynchronous driver in one promise, the
+   * dialect's (`Dialect.runThen`): an idle connection lent at once, the
+   * statement sent, and in the dialect's answer the statement rule, the
+   * give-back and `shape`. Undefined, having done nothing, when anything
+   * asks for more: no idle connection (the pipeliner or a wait), a closed
+   * pool or a breaker that is not closed, a timeout to arm, an observer
+   * (routing) to tell.
+   */
+  #runThen<T>(sql: string, params: Params | undefined, options: QueryOptions | undefined, shape: (result: QueryResult, options: QueryOptions | undefined) => T): Promise<T> | undefined {
+    if (this.dialect.runThen === undefined || this.#observer !== undefined || this.#closed || this.#bag.idle === 0) return undefined
+    if (this.breaker !== undefined && this.breaker.state !== 'closed') return undefined
+    if ((options?.timeoutMillis ?? this.config.queryTimeoutMillis) > 0) return undefined
+    if (!this.#started) this.#start()
+    let scope
+    try {
+      scope = this.#workflows?.current(undefined)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
+    const lease = this.#bag.lendIdle(scope, stack)
+    // every idle connection turned out unusable: wait for one (lendIdle retired them)
+    if (lease === undefined) return this.#wait(scope, stack).then((lent) => this.#finish(lent, sql, params, options, shape))
+    // a timed-out statement is still being cancelled there: the ordinary way queues behind it
+    if (lease.entry.busy) return this.#finish(lease, sql, params, options, shape)
+    return lease.executeThen(sql, params, options, shape)
   }
 
   /** One async step per statement: borrow (or pipeline), run, give back, shape. */
