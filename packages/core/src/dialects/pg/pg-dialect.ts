@@ -48,7 +48,7 @@ export class PgDialect implements Dialect<PgClient> {
   constructor(config: PostgresDialectConfig) {
     this.#config = resolvePostgresConfig(config)
     this.description = describe(this.#config)
-    this.#statements = new PgStatementCache(this.#config, query, this.description)
+    this.#statements = new PgStatementCache(this.#config, this.description)
   }
 
   /** False while statements run unnamed (no cache, `pooler: 'transaction'`, or a transaction pooler detected). */
@@ -104,6 +104,8 @@ export class PgDialect implements Dialect<PgClient> {
     const config: PgQueryConfig = { text: sql }
     if (params !== undefined) config.values = params
     if (options.rowMode === 'array') config.rowMode = 'array'
+    const prepared = statements.runPreparedThen(raw, config, answer)
+    if (prepared !== undefined) return prepared
     // the cache settles a failure itself (its recoveries read the transaction status after it)
     return statements.runCached(raw, config).then(
       (output) => answer.succeeded(output),

@@ -10,6 +10,12 @@ const SETTLE_TIMEOUT_MILLIS = 1_000
 export type PgAnswer<T> = Omit<StatementEnd<T>, 'succeeded'> & {
   /** pg answered: returns what the promise resolves to; a throw rejects it. */
   succeeded(output: PgResult | PgResult[]): T
+  /**
+   * A failure, settled, before it is final: the promise instead takes what
+   * this returns (a retry that answers for the statement), or fails when
+   * it returns undefined (the statement cache's recoveries).
+   */
+  recover?(error: unknown): Promise<T> | undefined
 }
 
 const AS_IS: PgAnswer<PgResult | PgResult[]> = { succeeded: (output) => output, failed: () => {} }
@@ -58,8 +64,10 @@ export function queryThen<T>(client: PgClient, text: string, values: readonly un
 }
 
 /** A failed statement's error, once settled; its stack then leads back to the caller's awaits (as pg's promise form does), not to the socket's handler. */
-async function settleThenThrow(client: PgClient, error: Error, answer: PgAnswer<unknown>): Promise<never> {
+async function settleThenThrow<T>(client: PgClient, error: Error, answer: PgAnswer<T>): Promise<T> {
   await settle(client, error)
+  const recovered = answer.recover?.(error)
+  if (recovered !== undefined) return recovered
   if (error instanceof Error) Error.captureStackTrace(error)
   answer.failed(error)
   throw error
