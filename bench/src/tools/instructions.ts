@@ -5,7 +5,7 @@
  * compared, or two versions of one, when wall-clock rates cannot.
  *
  *   tsx bench/src/tools/instructions.ts [--concurrency 1,16] [--only Sluice,pg-pool] [--ops 100000] [--kind cycles|query]
- *   tsx bench/src/tools/instructions.ts --pg [--kind select1|point] [--ops 10000]
+ *   tsx bench/src/tools/instructions.ts --pg [--kind select1|point] [--ops 10000] [--shared]
  *
  * Each pool of `pool-overhead` runs in its own process under callgrind
  * twice, measuring N and then 3N operations after the same warm-up of 2N;
@@ -24,7 +24,9 @@
  * against pg.Pool with `idleTimeoutMillis: 0`. The server's work is not
  * counted (another process), but timers fire more often per statement under
  * valgrind and replies batch differently, so compare versions of one client
- * rather than reading the ratio between clients as exact.
+ * rather than reading the ratio between clients as exact. With `--shared`
+ * each client runs with the other warmed up in turns and left open in its
+ * process, as the suite's default (no `--isolate`) runs them.
  */
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -42,6 +44,8 @@ interface Args {
   ops: number
   kind: string
   pg: boolean
+  /** `--pg --shared`: each client measured with the other one warmed up and open in its process (the suite's default). */
+  shared: boolean
 }
 
 const contenders = (file: string): string => new URL(`../contenders/${file}`, import.meta.url).href
@@ -53,7 +57,7 @@ const PG_HOSTS = [
 ] as const
 
 function parse(argv: readonly string[]): Args {
-  const args: Args = { concurrency: [1, 16], only: undefined, ops: 100_000, kind: 'cycles', pg: argv.includes('--pg') }
+  const args: Args = { concurrency: [1, 16], only: undefined, ops: 100_000, kind: 'cycles', pg: argv.includes('--pg'), shared: argv.includes('--shared') }
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1]
     if (argv[i] === '--concurrency' && v) args.concurrency = v.split(',').map(Number)
@@ -66,10 +70,13 @@ function parse(argv: readonly string[]): Args {
   return args
 }
 
-async function count(spec: string, kind: string, concurrency: number, warmup: number, operations: number): Promise<{ instructions: number; ops: number }> {
+async function count(spec: string, kind: string, concurrency: number, warmup: number, operations: number, coTenant: string | undefined): Promise<{ instructions: number; ops: number }> {
   const { stdout, stderr } = await run(
     'valgrind',
-    ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...process.execArgv, WORKLOAD, spec, kind, String(concurrency), String(warmup), String(operations)],
+    [
+      '--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...process.execArgv, WORKLOAD, spec, kind,
+      String(concurrency), String(warmup), String(operations), ...(coTenant === undefined ? [] : [coTenant]),
+    ],
     { maxBuffer: 1 << 24 },
   )
   const instructions = /Collected : (\d+)/.exec(stderr)
@@ -89,12 +96,14 @@ for (const host of args.pg ? PG_HOSTS : OVERHEAD_HOSTS) {
   if (args.only && !args.only.some((o) => host.name.toLowerCase().includes(o.toLowerCase()))) continue
   if (args.kind === 'query' && !(host.name === 'Sluice' || host.name.startsWith('pg-pool'))) continue
   const spec = JSON.stringify({ module: host.module, factory: host.factory, args: host.args })
+  const other = args.pg && args.shared ? PG_HOSTS.find((h) => h.name !== host.name) : undefined
+  const coTenant = other && JSON.stringify({ module: other.module, factory: other.factory, args: other.args })
   for (const concurrency of args.concurrency) {
     try {
-      const short = await count(spec, args.kind, concurrency, args.ops * 2, args.ops)
-      const long = await count(spec, args.kind, concurrency, args.ops * 2, args.ops * 3)
+      const short = await count(spec, args.kind, concurrency, args.ops * 2, args.ops, coTenant)
+      const long = await count(spec, args.kind, concurrency, args.ops * 2, args.ops * 3, coTenant)
       const perOp = (long.instructions - short.instructions) / (long.ops - short.ops)
-      console.log(`| ${host.name} | ${concurrency} | ${Math.round(perOp).toLocaleString('en-US')} | ${(long.ops - short.ops).toLocaleString('en-US')} |`)
+      console.log(`| ${host.name}${coTenant ? ' (shared process)' : ''} | ${concurrency} | ${Math.round(perOp).toLocaleString('en-US')} | ${(long.ops - short.ops).toLocaleString('en-US')} |`)
     } catch (error) {
       console.log(`| ${host.name} | ${concurrency} | failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} | |`)
     }

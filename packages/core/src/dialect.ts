@@ -102,6 +102,14 @@ export interface QueryResult<Row = Record<string, unknown>> {
   readonly raw?: unknown
 }
 
+/** What becomes of a statement run by {@link Dialect.runThen}, inside the dialect's promise for it. */
+export interface StatementEnd<T> {
+  /** The statement answered: returns what the promise resolves to; a throw rejects it. */
+  succeeded(result: QueryResult): T
+  /** The statement failed with `error`, settled (the connection can take the next command); the promise then rejects with it. */
+  failed(error: unknown): void
+}
+
 /** Options for {@link Dialect.stream}. */
 export interface StreamOptions extends Pick<RunOptions, 'typeCast' | 'safeIntegers'> {
   /** Rows fetched from the server per round trip. */
@@ -128,6 +136,14 @@ export interface Dialect<Raw = unknown> {
   connect(): Promise<Raw>
   /** Runs one statement with bound parameters. */
   run(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult>
+  /**
+   * `run()` that finishes the statement with `end` inside its own promise:
+   * the pool's statement path takes one promise per statement instead of
+   * one for the dialect and more for its own bookkeeping around it. Calls
+   * exactly one of `end`'s methods, before the promise settles, also when
+   * the statement fails before it is sent.
+   */
+  runThen?<T>(raw: Raw, sql: string, params: readonly unknown[] | undefined, options: RunOptions, end: StatementEnd<T>): Promise<T>
   /** Runs the health-check statement. */
   ping(raw: Raw, sql: string): Promise<void>
   /**

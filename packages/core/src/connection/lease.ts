@@ -6,6 +6,7 @@ import { PoolClosedError } from '../errors/pool-closed-error.js'
 import type { WorkflowScope } from '../workflow/workflow-scope.js'
 import type { ConnectionStreamOptions, ExecuteOptions, Params, PoolConnection, QueryOptions, Row, WriteResult } from './pool-connection.js'
 import type { EntryLease, PoolEntry } from './pool-entry.js'
+import { LeasedStatement } from './leased-statement.js'
 import { noteStatementFailure, runStatement, type StatementHost } from './run-statement.js'
 import { runStatementNow } from './run-statement-now.js'
 import { checkFetch, readStatement, type Statement } from './statement-arguments.js'
@@ -156,6 +157,20 @@ export class Lease implements PoolConnection, EntryLease {
     }
     const running = entry.run(() => runStatement(host, entry, 'run', sql, params, runOptions, timeoutMillis)) as Promise<QueryResult<R>>
     return observer === undefined || !observer.watches(this) ? running : observed(running, observer, this, sql, options?.hint)
+  }
+
+  /**
+   * @internal the pool's one-promise step, on a lease it borrowed for this
+   * statement alone: the dialect runs the statement and, inside its promise
+   * for it, the statement rule, the give-back and `shape` follow
+   * (`LeasedStatement`). Only when the dialect has `runThen`, the
+   * connection is not busy, no timeout applies and no observer watches;
+   * the lease is given back whatever happens.
+   */
+  executeThen<T>(sql: string, params: Params | undefined, options: QueryOptions | undefined, shape: (result: QueryResult, options: QueryOptions | undefined) => T): Promise<T> {
+    const host = this.#host
+    const runOptions = options === undefined ? NO_OPTIONS : statementOptions(options)
+    return host.dialect.runThen!(this.entry.raw, sql, params, runOptions, new LeasedStatement(host, this, sql, options, shape))
   }
 
   /**

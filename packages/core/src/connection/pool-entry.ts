@@ -56,6 +56,10 @@ export class PoolEntry<Raw = unknown> {
   #pending = 0
   /** The last command queued; the next one waits for it to settle. */
   #last: Promise<unknown> = Promise.resolve()
+  /** A command started by `begin()` is running: it has no promise until another command must wait for it. */
+  #begun = false
+  /** Settles the promise made for the begun command, once something waits for it. */
+  #endBegun: (() => void) | undefined
 
   constructor(id: string, raw: Raw, createdAt: number, expiresAt: number) {
     this.id = id
@@ -78,10 +82,31 @@ export class PoolEntry<Raw = unknown> {
    */
   run<T>(command: (raw: Raw) => Promise<T>): Promise<T> {
     // nothing is allocated for ordering unless a command is already running: the common case
-    const result = this.#pending === 0 ? this.#start(command) : this.#last.then(() => this.#start(command), () => this.#start(command))
+    const result = this.#pending === 0 ? this.#start(command) : this.#tail().then(() => this.#start(command), () => this.#start(command))
     this.#pending++
     this.#last = result
     return result
+  }
+
+  /**
+   * Takes the command slot for a command that says when it is over by
+   * `ended()` rather than by a promise (the pool's one-promise statement
+   * path): the connection counts as busy and later commands wait for it,
+   * with nothing allocated unless one does. Only when not `busy`.
+   */
+  begin(): void {
+    this.#pending++
+    this.#begun = true
+  }
+
+  /** The command started by `begin()` is over. */
+  ended(): void {
+    this.#pending--
+    this.#begun = false
+    const endBegun = this.#endBegun
+    if (endBegun === undefined) return
+    this.#endBegun = undefined
+    endBegun()
   }
 
   /**
@@ -92,7 +117,7 @@ export class PoolEntry<Raw = unknown> {
   hold(work: Promise<void>): void {
     this.#pending++
     const done = work.finally(() => this.#pending--)
-    this.#last = this.#last.then(
+    this.#last = this.#tail().then(
       () => done,
       () => done,
     )
@@ -100,7 +125,13 @@ export class PoolEntry<Raw = unknown> {
 
   /** Resolves once every queued command has settled. */
   drained(): Promise<void> {
-    return this.#last.then(ignore, ignore)
+    return this.#tail().then(ignore, ignore)
+  }
+
+  /** The last command's promise; for a begun command without one, one made now that `ended()` settles. */
+  #tail(): Promise<unknown> {
+    if (this.#begun && this.#endBegun === undefined) this.#last = new Promise<void>((resolve) => (this.#endBegun = resolve))
+    return this.#last
   }
 
   /** Marks the connection as never to be lent again. The first cause wins. */

@@ -77,6 +77,8 @@ export class ConnectionPool {
    * is a generic property lookup instead of an inlined load.
    */
   readonly #observed: Array<{ observer: StatementObserver | undefined }>
+  /** The router's observer, when one watches this pool's statements (they then take the way that tells it). */
+  #observer: StatementObserver | undefined
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
@@ -209,6 +211,7 @@ export class ConnectionPool {
 
   /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
   observeStatements(observer: StatementObserver): void {
+    this.#observer = observer
     for (const host of this.#observed) host.observer = observer
   }
 
@@ -323,7 +326,7 @@ export class ConnectionPool {
     shape: (result: QueryResult, options: QueryOptions | undefined) => T,
     withFields: boolean,
   ): Promise<T> {
-    if (this.config.dialect.runNow === undefined) return this.#runLater(sql, params, options, classified, shape)
+    if (this.config.dialect.runNow === undefined) return this.#runThen(sql, params, options, shape) ?? this.#runLater(sql, params, options, classified, shape)
     // a synchronous driver that has held the event loop too long yields before borrowing, not holding a connection
     if (starvingEventLoop()) return nextTurn().then(() => this.#run(sql, params, options, classified, shape, withFields))
     // a closed pool or a breaker that is not closed takes acquireLease()'s checks on the ordinary way
@@ -340,6 +343,35 @@ export class ConnectionPool {
     if (result === undefined) return this.#finish(lease, sql, params, options, shape)
     lease.release()
     return Promise.resolve(shape(result, options))
+  }
+
+  /**
+   * The common case of an asynchronous driver in one promise, the
+   * dialect's (`Dialect.runThen`): an idle connection lent at once, the
+   * statement sent, and in the dialect's answer the statement rule, the
+   * give-back and `shape`. Undefined, having done nothing, when anything
+   * asks for more: no idle connection (the pipeliner or a wait), a closed
+   * pool or a breaker that is not closed, a timeout to arm, an observer
+   * (routing) to tell.
+   */
+  #runThen<T>(sql: string, params: Params | undefined, options: QueryOptions | undefined, shape: (result: QueryResult, options: QueryOptions | undefined) => T): Promise<T> | undefined {
+    if (this.dialect.runThen === undefined || this.#observer !== undefined || this.#closed || this.#bag.idle === 0) return undefined
+    if (this.breaker !== undefined && this.breaker.state !== 'closed') return undefined
+    if ((options?.timeoutMillis ?? this.config.queryTimeoutMillis) > 0) return undefined
+    if (!this.#started) this.#start()
+    let scope
+    try {
+      scope = this.#workflows?.current(undefined)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
+    const lease = this.#bag.lendIdle(scope, stack)
+    // every idle connection turned out unusable: wait for one (lendIdle retired them)
+    if (lease === undefined) return this.#waitKeeping(scope, stack).then((lent) => this.#finish(lent, sql, params, options, shape))
+    // a timed-out statement is still being cancelled there: the ordinary way queues behind it
+    if (lease.entry.busy) return this.#finish(lease, sql, params, options, shape)
+    return lease.executeThen(sql, params, options, shape)
   }
 
   /** One async step per statement: borrow (or pipeline), run, give back, shape. */

@@ -48,6 +48,11 @@ export class PlanRegressionGuard {
     return this.#demoted.has(sql)
   }
 
+  /** True when the guard has decided about `sql` and times it no more (`time()` would just run it). */
+  settled(sql: string): boolean {
+    return this.#watched.peek(sql)?.decided === true
+  }
+
   /**
    * Runs one execution of the named statement `sql`, its `execution`th on
    * this connection (1 for the one that parsed it), timing it while the

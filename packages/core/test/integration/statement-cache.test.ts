@@ -176,6 +176,52 @@ describe('statement cache on postgres', () => {
     expect(dialect.statementCacheStats(client)).toEqual({ size: 1, capacity: 3, hits: 1, misses: 2, evictions: 0 })
   })
 
+  // past the plan guard's samples a hit runs in the caller's one promise (runPreparedThen): the same recoveries
+  const SETTLED_RUNS = 12
+
+  it('a settled prepared statement re-prepares once when its plan changes result type, and after DEALLOCATE ALL', async () => {
+    const dialect = postgres()
+    const client = await rawConnection(dialect)
+    await dialect.run(client, 'DROP TABLE IF EXISTS stmtcache_pg_settled', undefined, {})
+    await dialect.run(client, 'CREATE TABLE stmtcache_pg_settled (id int PRIMARY KEY, a text)', undefined, {})
+    await dialect.run(client, "INSERT INTO stmtcache_pg_settled VALUES (1, 'one')", undefined, {})
+    const select = 'SELECT * FROM stmtcache_pg_settled WHERE id = $1'
+    for (let i = 0; i < SETTLED_RUNS; i++) expect((await dialect.run(client, select, [1], {})).rows).toEqual([{ id: 1, a: 'one' }])
+    await elsewhere("ALTER TABLE stmtcache_pg_settled ADD COLUMN b text DEFAULT 'bee'")
+    expect((await dialect.run(client, select, [1], {})).rows).toEqual([{ id: 1, a: 'one', b: 'bee' }])
+    expect(dialect.statementCacheStats(client)).toMatchObject({ size: 1, hits: SETTLED_RUNS, misses: 2 })
+    for (let i = 0; i < SETTLED_RUNS; i++) await dialect.run(client, select, [1], {})
+    await dialect.run(client, 'DEALLOCATE ALL', undefined, {})
+    expect((await dialect.run(client, select, [1], {})).rows).toEqual([{ id: 1, a: 'one', b: 'bee' }])
+    expect(dialect.namedStatements).toBe(true)
+    await dialect.run(client, 'DROP TABLE stmtcache_pg_settled', undefined, {})
+  })
+
+  it('a settled prepared statement fails with its own error, settled, its stack leading back to the caller', async () => {
+    const pool = openPool(postgres())
+    const divide = 'SELECT 10 / $1::int AS q'
+    for (let i = 0; i < SETTLED_RUNS; i++) await pool.query(divide, [2])
+    async function callerOfSettledStatement(): Promise<unknown> {
+      return await pool.query(divide, [0])
+    }
+    const error = (await callerOfSettledStatement().then(
+      () => undefined,
+      (reason: unknown) => reason,
+    )) as Error & { code?: string }
+    expect(error.code).toBe('22012')
+    expect(error.stack).toContain('callerOfSettledStatement')
+    expect(error.stack).not.toContain('onStreamRead')
+    // inside a transaction the failure is settled before the caller sees it: the status is already 'E'
+    await pool.withConnection(async (conn) => {
+      for (let i = 0; i < SETTLED_RUNS; i++) await conn.query(divide, [2])
+      await conn.query('BEGIN')
+      await expect(conn.query(divide, [0])).rejects.toMatchObject({ code: '22012' })
+      expect(conn.inTransaction()).toBe(true)
+      await conn.query('ROLLBACK')
+    })
+    expect(await pool.query(divide, [5], { fetch: 'one' })).toEqual({ q: 2 })
+  })
+
   it('forgets the cache on a full reset (DISCARD ALL), and prepares again afterwards', async () => {
     const dialect = postgres()
     const client = await rawConnection(dialect)

@@ -62,4 +62,34 @@ describe('pool entry: the connection actor', () => {
     expect(await entry.run(() => Promise.resolve('next'))).toBe('next')
     await entry.drained()
   })
+
+  it('a begun command (no promise) holds the slot: later commands and drained() wait for ended()', async () => {
+    const entry = new PoolEntry('conn-2', { name: 'raw' }, 0, Number.POSITIVE_INFINITY)
+    entry.begin()
+    expect(entry.busy).toBe(true)
+    const started: string[] = []
+    const later = entry.run(() => {
+      started.push('later')
+      return Promise.resolve('later done')
+    })
+    let drained = false
+    void entry.drained().then(() => (drained = true))
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(started).toEqual([])
+    entry.ended()
+    await expect(later).resolves.toBe('later done')
+    expect(started).toEqual(['later'])
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(drained).toBe(true)
+    expect(entry.busy).toBe(false)
+    // nobody waited this time: nothing to settle, the next command starts at once
+    entry.begin()
+    entry.ended()
+    const next = entry.run(() => {
+      started.push('next')
+      return Promise.resolve('next done')
+    })
+    expect(started).toEqual(['later', 'next'])
+    await expect(next).resolves.toBe('next done')
+  })
 })

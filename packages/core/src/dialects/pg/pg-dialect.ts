@@ -1,4 +1,4 @@
-import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, ServerRoom, StatementCacheStats, StatementKind, StreamOptions } from '../../dialect.js'
+import type { BatchMode, BatchOutcome, BatchStatement, Dialect, QueryResult, RunOptions, ServerRoom, StatementCacheStats, StatementEnd, StatementKind, StreamOptions } from '../../dialect.js'
 import type { PermanentConnectReason } from '../../errors/permanent-connect-error.js'
 import { ConfigError } from '../../errors/config-error.js'
 import { analyzeStatement, classifyStatement, type StatementAnalysis } from '../../sql/classify-statement.js'
@@ -14,7 +14,7 @@ import type { PgClient, PgClientConfig, PgModule, PgQueryConfig, PgResult } from
 import { classifyPgConnectError, isFatalPgError } from './pg-fatal-error.js'
 import { functionSafetyQuery, judgeFromCatalogue, type CatalogueRow } from './pg-function-safety.js'
 import { pgRunPipelined } from './pg-pipelined-statement.js'
-import { query, settle, transactionStatus } from './pg-query.js'
+import { query, queryThen, transactionStatus, type PgAnswer } from './pg-query.js'
 import { lagFromRow, lsnReached, REPLAY_POSITION_SQL, REPLICA_LAG_SQL, WRITE_POSITION_SQL } from './pg-replication.js'
 import { toQueryResult } from './pg-result.js'
 import { SERVER_ROOM_SQL, serverRoomFromRow } from './pg-server-room.js'
@@ -48,7 +48,7 @@ export class PgDialect implements Dialect<PgClient> {
   constructor(config: PostgresDialectConfig) {
     this.#config = resolvePostgresConfig(config)
     this.description = describe(this.#config)
-    this.#statements = new PgStatementCache(this.#config, query, this.description)
+    this.#statements = new PgStatementCache(this.#config, this.description)
   }
 
   /** False while statements run unnamed (no cache, `pooler: 'transaction'`, or a transaction pooler detected). */
@@ -78,64 +78,42 @@ export class PgDialect implements Dialect<PgClient> {
    * schema epoch), and a failure settles at its ReadyForQuery first.
    */
   run(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions): Promise<QueryResult> {
-    const statements = this.#statements
-    try {
-      if (statements.caches(sql, params, options)) {
-        const config: PgQueryConfig = { text: sql }
-        if (params !== undefined) config.values = params
-        if (options.rowMode === 'array') config.rowMode = 'array'
-        // the cache settles a failure itself (its recoveries read the transaction status after it)
-        return statements.runCached(raw, config).then(
-          (output) => this.#ran(raw, sql, output),
-          (error: unknown) => this.#failed(raw, sql, error, false),
-        )
-      }
-    } catch (error) {
-      return Promise.reject(error as Error)
-    }
-    return this.#runUnnamed(raw, sql, params, options.rowMode === 'array')
+    return this.runThen(raw, sql, params, options, AS_IS)
   }
 
   /**
-   * pg's callback form, as pg.Pool calls it: one promise per statement,
-   * where the promise form costs pg's promise, pg's `.catch` and a reaction
-   * of ours (two more microtask hops). No config object unless pg needs
-   * one: it copies it anyway.
+   * `run()` finished by `end` in the same promise. An unnamed statement
+   * takes pg's callback form as pg.Pool calls it, one promise from here to
+   * pg's answer (`queryThen`); a named one the cache's way.
    */
-  #runUnnamed(raw: PgClient, sql: string, params: readonly unknown[] | undefined, arrays: boolean): Promise<QueryResult> {
-    return new Promise((resolve, reject) => {
-      // called from pg's socket handler: nothing may throw out of here
-      const done = (error: Error | null | undefined, output: PgResult | PgResult[]): void => {
-        if (error) return resolve(this.#failed(raw, sql, error, true))
-        try {
-          resolve(this.#ran(raw, sql, output))
-        } catch (thrown) {
-          reject(thrown as Error)
-        }
-      }
-      try {
-        if (arrays) raw.query({ text: sql, values: params, rowMode: 'array' }, done)
-        else raw.query(sql, params, done)
-      } catch (error) {
-        reject(error as Error)
-      }
-    })
-  }
-
-  #ran(raw: PgClient, sql: string, output: PgResult | PgResult[]): QueryResult {
-    this.#statements.observe(raw, sql)
-    return toRunResult(output)
-  }
-
-  /** `unsettled`: the error came straight from pg's callback, before its ReadyForQuery. */
-  async #failed(raw: PgClient, sql: string, error: unknown, unsettled: boolean): Promise<never> {
-    if (unsettled) {
-      await settle(raw, error)
-      // as pg's promise form does: the stack leads back to the caller's awaits, not to the socket's handler
-      if (error instanceof Error) Error.captureStackTrace(error)
+  runThen<T>(raw: PgClient, sql: string, params: readonly unknown[] | undefined, options: RunOptions, end: StatementEnd<T>): Promise<T> {
+    const statements = this.#statements
+    const answer = new PgAnswered(statements, raw, sql, end)
+    let cached: boolean
+    try {
+      cached = statements.caches(sql, params, options)
+    } catch (error) {
+      answer.failed(error)
+      return Promise.reject(error as Error)
     }
-    this.#statements.observe(raw, sql)
-    throw error
+    if (!cached) {
+      // no config object unless pg needs one: it copies it anyway
+      const config: PgQueryConfig | undefined = options.rowMode === 'array' ? { text: sql, values: params, rowMode: 'array' } : undefined
+      return queryThen(raw, sql, params, config, answer)
+    }
+    const config: PgQueryConfig = { text: sql }
+    if (params !== undefined) config.values = params
+    if (options.rowMode === 'array') config.rowMode = 'array'
+    const prepared = statements.runPreparedThen(raw, config, answer)
+    if (prepared !== undefined) return prepared
+    // the cache settles a failure itself (its recoveries read the transaction status after it)
+    return statements.runCached(raw, config).then(
+      (output) => answer.succeeded(output),
+      (error: unknown) => {
+        answer.failed(error)
+        throw error
+      },
+    )
   }
 
   async ping(raw: PgClient, sql: string): Promise<void> {
@@ -334,6 +312,38 @@ function describe(config: ResolvedPostgresConfig): string {
   if (config.connectionString !== undefined) return describeUrl(config.connectionString)
   return describeParts('postgres', { user: config.user, host: config.host, port: config.port ?? 5432, database: config.database })
 }
+
+/**
+ * What the dialect does with pg's answer to one statement before `end`
+ * sees it: tells the statement cache it ran (DDL moves the schema epoch),
+ * failed or not, and turns pg's output into the result.
+ */
+class PgAnswered<T> implements PgAnswer<T> {
+  readonly #statements: PgStatementCache
+  readonly #raw: PgClient
+  readonly #sql: string
+  readonly #end: StatementEnd<T>
+
+  constructor(statements: PgStatementCache, raw: PgClient, sql: string, end: StatementEnd<T>) {
+    this.#statements = statements
+    this.#raw = raw
+    this.#sql = sql
+    this.#end = end
+  }
+
+  succeeded(output: PgResult | PgResult[]): T {
+    this.#statements.observe(this.#raw, this.#sql)
+    return this.#end.succeeded(toRunResult(output))
+  }
+
+  failed(error: unknown): void {
+    this.#statements.observe(this.#raw, this.#sql)
+    this.#end.failed(error)
+  }
+}
+
+/** `run()`'s end: the result as it is. */
+const AS_IS: StatementEnd<QueryResult> = { succeeded: (result) => result, failed: () => {} }
 
 /** What `run()` answers: a multi-statement simple query answers with one result per statement, the last one counts. */
 function toRunResult(output: PgResult | PgResult[]): QueryResult {

@@ -7,10 +7,8 @@ import { wantsCache, type ResolvedStatementCacheConfig } from '../../statements/
 import { SchemaEpoch } from '../../statements/schema-epoch.js'
 import { systemClock } from '../../util/clock.js'
 import type { PgClient, PgQueryConfig, PgResult } from './pg-driver-types.js'
+import { query, queryThen, type PgAnswer } from './pg-query.js'
 import type { PgPoolerMode } from './pg-pooler.js'
-
-/** Runs one statement, settling only after its ReadyForQuery (pg-dialect.ts `query`). @internal */
-export type PgQuery = (client: PgClient, config: PgQueryConfig) => Promise<PgResult | PgResult[]>
 
 /** What the statement cache needs of the resolved dialect config. @internal */
 export interface PgStatementCacheConfig extends ResolvedStatementCacheConfig {
@@ -99,16 +97,14 @@ const PG_TOKENS = { backslashEscapes: false } as const
  */
 export class PgStatementCache {
   readonly #config: PgStatementCacheConfig
-  readonly #query: PgQuery
   readonly #description: string
   readonly #sessions = new WeakMap<PgClient, Session>()
   readonly #epoch = new SchemaEpoch<PgClient>()
   readonly #planGuard = new PlanRegressionGuard(systemClock)
   #named: boolean
 
-  constructor(config: PgStatementCacheConfig, query: PgQuery, description: string) {
+  constructor(config: PgStatementCacheConfig, description: string) {
     this.#config = config
-    this.#query = query
     this.#description = description
     this.#named = config.statementCacheSize > 0 && config.pooler !== 'transaction'
   }
@@ -134,7 +130,26 @@ export class PgStatementCache {
   runCached(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
     const session = this.#sessions.get(client)
     if (session?.route === undefined) return this.#runFirst(client, config)
-    return this.#named ? this.#runNamed(client, session, config, false) : this.#query(client, config)
+    return this.#named ? this.#runNamed(client, session, config, false) : query(client, config)
+  }
+
+  /**
+   * The common case of `runCached()` in `answer`'s one promise (`queryThen`):
+   * a statement prepared before on a probed connection, nothing stale to
+   * deallocate, the plan guard done timing it. Undefined, having done
+   * nothing, for anything else (the caller then takes `runCached()`). A
+   * failure takes the cache's recoveries, as on `runCached()`.
+   */
+  runPreparedThen<T>(client: PgClient, config: PgQueryConfig, answer: PgAnswer<T>): Promise<T> | undefined {
+    const session = this.#sessions.get(client)
+    if (session?.route === undefined || !this.#named || session.epoch !== this.#epoch.value || session.stale.length > 0) return undefined
+    const sql = config.text
+    // peeked first: a miss goes to runCached(), which counts it
+    if (session.cache.peek(sql) === undefined || !this.#planGuard.settled(sql)) return undefined
+    const prepared = session.cache.get(sql)!
+    prepared.executions++
+    const { name } = prepared
+    return queryThen(client, sql, config.values, { ...config, name }, new PreparedAnswer(answer, (error) => this.#recover(client, session, { config, name, hit: true, retried: false }, error)))
   }
 
   /**
@@ -172,7 +187,7 @@ export class PgStatementCache {
   /** The first cached statement on `client`: sets up its session and, with `pooler: 'auto'`, probes the route. */
   async #runFirst(client: PgClient, config: PgQueryConfig): Promise<PgResult | PgResult[]> {
     const session = await this.#session(client)
-    if (session === undefined || !this.#named) return this.#query(client, config)
+    if (session === undefined || !this.#named) return query(client, config)
     return this.#runNamed(client, session, config, false)
   }
 
@@ -204,7 +219,7 @@ export class PgStatementCache {
     // an aborted transaction refuses every statement until it ends
     if (transactionStatus(client) === 'E') return undefined
     try {
-      const output = await this.#query(client, { text: 'SELECT pg_backend_pid() AS pid' })
+      const output = await query(client, { text: 'SELECT pg_backend_pid() AS pid' })
       const row = (Array.isArray(output) ? output[0] : output)?.rows[0] as { pid?: unknown } | undefined
       return Number(row?.pid) === pid ? 'direct' : 'pooled'
     } catch {
@@ -228,22 +243,23 @@ export class PgStatementCache {
     if (session.stale.length > 0) {
       await this.#deallocateStale(client, session)
       // pipelined statements on the same connection may have evicted (and closed) it meanwhile: a Parse now would leak the name
-      if (session.cache.peek(sql) !== prepared) return this.#query(client, config)
+      if (session.cache.peek(sql) !== prepared) return query(client, config)
     }
     if (!this.#named) {
       // a failed DEALLOCATE gave a transaction pooler away
       session.cache.delete(sql)
-      return this.#query(client, config)
+      return query(client, config)
     }
     try {
       const execution = ++prepared.executions
-      return await this.#planGuard.time(sql, execution, () => this.#query(client, { ...config, name }))
+      return await this.#planGuard.time(sql, execution, () => query(client, { ...config, name }))
     } catch (error) {
-      return this.#recover(client, session, { config, name, hit, retried }, error)
+      return this.#recover(client, session, { config, name, hit, retried }, error) ?? Promise.reject(error)
     }
   }
 
-  #recover(client: PgClient, session: Session, attempt: Attempt, error: unknown): Promise<PgResult | PgResult[]> {
+  /** The retry of a statement whose name or plan went away (see the class comment); undefined when the failure is final. */
+  #recover(client: PgClient, session: Session, attempt: Attempt, error: unknown): Promise<PgResult | PgResult[]> | undefined {
     const { config, name, hit, retried } = attempt
     const parsed = client.connection?.parsedStatements
     const code = (error as { code?: unknown } | null)?.code
@@ -253,7 +269,7 @@ export class PgStatementCache {
     if (!planChanged && !lost) {
       // pg records a name once the server parsed it; a failed Parse leaves nothing to cache
       if (cached && parsed?.[name] === undefined) session.cache.delete(config.text)
-      return Promise.reject(error)
+      return undefined
     }
     if (cached) session.cache.delete(config.text)
     // pg must never skip the Parse of a name the server does not hold
@@ -262,8 +278,8 @@ export class PgStatementCache {
     if (planChanged) session.stale.push(name)
     else if (session.route !== 'direct') this.#useUnnamed(`prepared statement ${name} was not found on the backend that ran it (a transaction pooler)`)
     // inside a transaction block the failure aborted the transaction: nothing can be retried there
-    if (retried || transactionStatus(client) !== 'I') return Promise.reject(error)
-    return this.#named ? this.#runNamed(client, session, config, true) : this.#query(client, config)
+    if (retried || transactionStatus(client) !== 'I') return undefined
+    return this.#named ? this.#runNamed(client, session, config, true) : query(client, config)
   }
 
   async #deallocateStale(client: PgClient, session: Session): Promise<void> {
@@ -273,7 +289,7 @@ export class PgStatementCache {
       const parsed = client.connection?.parsedStatements
       if (parsed !== undefined) for (const name of names) delete parsed[name]
       try {
-        await this.#query(client, { text: names.map((name) => `DEALLOCATE ${name}`).join('; ') })
+        await query(client, { text: names.map((name) => `DEALLOCATE ${name}`).join('; ') })
         return
       } catch (error) {
         if ((error as { code?: unknown } | null)?.code !== NO_SUCH_STATEMENT) throw error
@@ -287,7 +303,7 @@ export class PgStatementCache {
       const parsed = client.connection?.parsedStatements
       if (parsed !== undefined) delete parsed[name]
       try {
-        await this.#query(client, { text: `DEALLOCATE ${name}` })
+        await query(client, { text: `DEALLOCATE ${name}` })
       } catch (error) {
         if ((error as { code?: unknown } | null)?.code !== NO_SUCH_STATEMENT) throw error
         // gone already: harmless on a direct connection; elsewhere the pooler sent DEALLOCATE to another backend
@@ -401,6 +417,36 @@ export interface PipelinedName {
 }
 
 const UNNAMED: PipelinedName = { name: '', parse: true, close: [] }
+
+/** `answer`, with the cache's recovery of a prepared statement's failure in front of its end. */
+class PreparedAnswer<T> implements PgAnswer<T> {
+  readonly #answer: PgAnswer<T>
+  readonly #recover: (error: unknown) => Promise<PgResult | PgResult[]> | undefined
+
+  constructor(answer: PgAnswer<T>, recover: (error: unknown) => Promise<PgResult | PgResult[]> | undefined) {
+    this.#answer = answer
+    this.#recover = recover
+  }
+
+  succeeded(output: PgResult | PgResult[]): T {
+    return this.#answer.succeeded(output)
+  }
+
+  failed(error: unknown): void {
+    this.#answer.failed(error)
+  }
+
+  recover(error: unknown): Promise<T> | undefined {
+    // the retry answers for the statement, its failure included
+    return this.#recover(error)?.then(
+      (output) => this.#answer.succeeded(output),
+      (retryError: unknown) => {
+        this.#answer.failed(retryError)
+        throw retryError
+      },
+    )
+  }
+}
 
 interface Attempt {
   readonly config: PgQueryConfig
