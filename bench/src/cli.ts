@@ -12,8 +12,9 @@
  * (write a V8 CPU profile to bench/results/profiles; summarize it with
  * `tsx bench/src/tools/cpuprofile-top.ts <file>`), --load quiet|busy|both
  * (the machine load each case runs under; the database scenarios default
- * to both), --isolate (each contender of pool-overhead, pg-select and
- * mysql-select in a process of its own).
+ * to both), --isolate (each contender of pool-overhead, pg-select,
+ * mysql-select and orm in a process of its own: the default of the last
+ * three, whose contenders share a driver), --shared (all in this process).
  *
  * Harness knobs, for showing that a result does not depend on them
  * (tools/harness-matrix.ts): --no-gc (no full GC before each measurement),
@@ -60,7 +61,7 @@ function parseArgs(argv: readonly string[]): Args {
   let help = false
   let profile = false
   let loads: MachineLoad[] | undefined
-  let isolate = false
+  let isolate: boolean | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
@@ -103,6 +104,9 @@ function parseArgs(argv: readonly string[]): Args {
       }
       case '--isolate':
         isolate = true
+        break
+      case '--shared':
+        isolate = false
         break
       case '--no-gc':
         setHarnessOptions({ gcBeforeMeasuring: false })
@@ -162,7 +166,7 @@ function respawn(profile: boolean): never {
 
 function usage(): void {
   console.log(
-    `usage: pnpm bench [scenario ...] [--rounds N] [--seconds S] [--warmup S] [--concurrency 1,16] [--only name,...] [--load quiet|busy|both] [--isolate] [--write-docs] [--profile] [--list]\n` +
+    `usage: pnpm bench [scenario ...] [--rounds N] [--seconds S] [--warmup S] [--concurrency 1,16] [--only name,...] [--load quiet|busy|both] [--isolate|--shared] [--write-docs] [--profile] [--list]\n` +
       `       harness knobs: [--no-gc] [--rewarm S] [--shared-loop] [--clock-every N]\n`,
   )
   listScenarios()

@@ -13,7 +13,13 @@ export interface Scenario {
   /** One line for `--list`. */
   readonly summary: string
   /** `loads` defaults to quiet only; the database scenarios run each case quiet and busy. */
-  readonly defaults: { readonly rounds: number; readonly seconds: number; readonly loads?: readonly MachineLoad[] }
+  /**
+   * `isolate`: each hosted contender in a process of its own unless `--shared`
+   * (the scenarios whose contenders share a driver: an app never runs two pools
+   * over one driver, and in one process the driver's code is optimized for
+   * whichever pool's objects it saw, see docs/benchmarks.md).
+   */
+  readonly defaults: { readonly rounds: number; readonly seconds: number; readonly loads?: readonly MachineLoad[]; readonly isolate?: boolean }
   run(context: ScenarioContext): Promise<ScenarioResult>
 }
 
@@ -37,6 +43,7 @@ export class ScenarioContext {
   readonly unavailable: Unavailable[] = []
   readonly notes: string[] = []
   readonly #settings: RunSettings
+  readonly #isolate: boolean
   readonly #paths: ScenarioPaths
   readonly #tag: string
 
@@ -45,6 +52,7 @@ export class ScenarioContext {
     this.seconds = settings.seconds > 0 ? settings.seconds : scenario.defaults.seconds
     this.warmupSeconds = settings.warmupSeconds
     this.loads = settings.loads ?? scenario.defaults.loads ?? ['quiet']
+    this.#isolate = settings.isolate ?? scenario.defaults.isolate ?? false
     this.#settings = settings
     this.#paths = paths
     this.#tag = scenario.name
@@ -90,11 +98,11 @@ export class ScenarioContext {
    * child process of its own with `--isolate`; records why when it cannot be.
    */
   host(name: string, spec: HostSpec): Promise<ContenderHost | undefined> {
-    return this.setUp(name, () => (this.#settings.isolate ? isolatedHost(spec) : localHost(spec)))
+    return this.setUp(name, () => (this.#isolate ? isolatedHost(spec) : localHost(spec)))
   }
 
   get isolated(): boolean {
-    return this.#settings.isolate
+    return this.#isolate
   }
 
   /**

@@ -108,8 +108,8 @@ export interface RunSettings {
   readonly writeDocs: boolean
   /** The loads to run each case under; undefined means the scenario's default. */
   readonly loads: readonly MachineLoad[] | undefined
-  /** Each contender in a process of its own (see harness/hosted.ts), for the scenarios that build their contenders that way. */
-  readonly isolate: boolean
+  /** Each contender in a process of its own (see harness/hosted.ts), for the scenarios that build their contenders that way; undefined means the scenario's default. */
+  readonly isolate: boolean | undefined
 }
 
 /** What a scenario hands back to the CLI once it has run. */

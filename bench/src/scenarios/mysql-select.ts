@@ -14,7 +14,7 @@ export const mysqlSelect: Scenario = {
   name: 'mysql-select',
   title: 'MySQL/MariaDB: SELECT 1 and a point select',
   summary: 'SELECT 1 and a point select at 1/16/64/256 callers, max 10, quiet and busy: Sluice vs mysql2 pool (query and execute)',
-  defaults: { rounds: 5, seconds: 0.6, loads: ['quiet', 'busy'] },
+  defaults: { rounds: 5, seconds: 0.6, loads: ['quiet', 'busy'], isolate: true },
   async run(context: ScenarioContext) {
     await ensureMysqlAccounts()
     let hosts: ContenderHost[] = []

@@ -1,41 +1,27 @@
-import { PG_URL, POOL_MAX, expectedBalance, randomAccountId } from '../config.js'
-import { drizzleSluice, drizzleStock } from '../contenders/orm/drizzle.js'
-import { knexPgNative, knexSluice, knexStock } from '../contenders/orm/knex.js'
-import { kyselySluice, kyselyStock } from '../contenders/orm/kysely.js'
-import type { OrmClient } from '../contenders/orm/orm-pair.js'
+import { PG_URL, POOL_MAX } from '../config.js'
+import type { OrmSetUp } from '../contenders/orm/orm-host.js'
 import { ensurePgAccounts } from '../fixtures/accounts.js'
 import { formatRatio } from '../harness/format.js'
-import { closedLoop } from '../harness/load.js'
+import type { ContenderHost } from '../harness/hosted.js'
 import type { Scenario, ScenarioContext } from '../harness/scenario.js'
 import type { CaseResult, Contender } from '../harness/types.js'
 
 const CALLERS = 16
 
-type Factory = (url: string, max: number) => Promise<OrmClient>
-
 /** Each ORM on Sluice and on its stock set-up: the default first, then its fastest documented one where there is one. */
-const ORMS: ReadonlyArray<{ orm: string; sluice: Factory; stock: readonly Factory[] }> = [
-  { orm: 'Kysely', sluice: kyselySluice, stock: [kyselyStock] },
-  { orm: 'Knex', sluice: knexSluice, stock: [knexStock, knexPgNative] },
-  { orm: 'Drizzle', sluice: drizzleSluice, stock: [drizzleStock] },
+const ORMS: ReadonlyArray<{ orm: string; sluice: OrmSetUp; stock: readonly OrmSetUp[] }> = [
+  { orm: 'Kysely', sluice: 'kyselySluice', stock: ['kyselyStock'] },
+  { orm: 'Knex', sluice: 'knexSluice', stock: ['knexStock', 'knexPgNative'] },
+  { orm: 'Drizzle', sluice: 'drizzleSluice', stock: ['drizzleStock'] },
 ]
 
 const TARGET = 1.3
 
-function ormContender(client: OrmClient, library?: string, isDefault?: boolean): Contender {
-  return {
-    name: client.name,
-    role: client.role,
-    library,
-    isDefault,
-    check: async () => {
-      const rows = await client.point(4242)
-      if (rows.length !== 1 || Number(rows[0]?.id) !== 4242 || Number(rows[0]?.balance) !== expectedBalance(4242)) {
-        throw new Error(`point select of id 4242 returned ${JSON.stringify(rows)}`)
-      }
-    },
-    measure: (options) => closedLoop(() => client.point(randomAccountId()), options),
-  }
+const ORM_HOST = new URL('../contenders/orm/orm-host.ts', import.meta.url).href
+
+/** One ORM set-up's host, in a process of its own unless `--shared`; undefined (and recorded) when it cannot be set up. */
+function ormHost(context: ScenarioContext, name: string, setUp: OrmSetUp, library?: string, isDefault?: boolean): Promise<ContenderHost | undefined> {
+  return context.host(name, { module: ORM_HOST, factory: 'ormHost', args: [setUp, PG_URL, POOL_MAX, library, isDefault] })
 }
 
 export const ormScenario: Scenario = {
@@ -44,33 +30,25 @@ export const ormScenario: Scenario = {
   summary: `the same ORM point select at ${CALLERS} callers, each ORM on Sluice (via @sluice/kysely, @sluice/knex, @sluice/drizzle) vs on its stock pool`,
   // 3 s rounds: the full GC before each round throws away Drizzle's and pg-protocol's optimized code, and at
   // an ORM's rate the 0.2 s re-warm does not win it back; a 1 s round measured mostly the re-optimizing
-  defaults: { rounds: 4, seconds: 3, loads: ['quiet', 'busy'] },
+  defaults: { rounds: 4, seconds: 3, loads: ['quiet', 'busy'], isolate: true },
   async run(context: ScenarioContext) {
     await ensurePgAccounts()
     const cases: CaseResult[] = []
     const skipped: string[] = []
     for (const { orm, sluice, stock } of ORMS) {
       if (!context.includes(orm)) continue
-      let onSluice: OrmClient | undefined
-      try {
-        onSluice = await sluice(PG_URL, POOL_MAX)
-        // one query before measuring: an adapter that imports but cannot run a statement is skipped with its error
-        await ormContender(onSluice).check()
-      } catch (error) {
-        const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error)
-        const line = `${orm} on Sluice skipped: ${reason.startsWith('not yet available') ? reason : `not yet usable (${reason})`}`
+      const onSluice = await ormHost(context, `${orm} on Sluice`, sluice)
+      if (onSluice === undefined) {
+        if (!context.includes(`${orm} on Sluice`)) continue
+        const line = `${orm} on Sluice skipped: ${context.unavailable.at(-1)?.reason ?? 'not set up'}`
         console.log(`  - ${line}`)
         skipped.push(line)
-        await onSluice?.close().catch(() => undefined)
         continue
       }
-      const stocks: Contender[] = []
-      const opened: OrmClient[] = [onSluice]
-      for (const [i, factory] of stock.entries()) {
-        const client = await context.setUp(`${orm} stock #${i + 1}`, () => factory(PG_URL, POOL_MAX))
-        if (!client) continue
-        opened.push(client)
-        stocks.push(ormContender(client, `${orm} stock`, i === 0))
+      const opened: ContenderHost[] = [onSluice]
+      for (const [i, setUp] of stock.entries()) {
+        const host = await ormHost(context, `${orm} stock #${i + 1}`, setUp, `${orm} stock`, i === 0)
+        if (host) opened.push(host)
       }
       try {
         cases.push(
@@ -79,11 +57,11 @@ export const ormScenario: Scenario = {
             label: `${orm}, point select, ${CALLERS} callers`,
             concurrency: CALLERS,
             unit: 'queries',
-            contenders: [ormContender(onSluice), ...stocks],
+            contenders: opened.map((host): Contender => host.contender('point')),
           })),
         )
       } finally {
-        await Promise.allSettled(opened.map((c) => c.close()))
+        await Promise.allSettled(opened.map((host) => host.close()))
       }
     }
     return context.result({

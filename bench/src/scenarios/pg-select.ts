@@ -23,7 +23,7 @@ export const pgSelect: Scenario = {
   name: 'pg-select',
   title: 'PostgreSQL: SELECT 1 and a point select',
   summary: 'SELECT 1 and a point select at 1/16/64/256 callers, max 10, quiet and busy: Sluice vs pg.Pool and postgres.js (default and fastest configuration), pgbench ceiling',
-  defaults: { rounds: 5, seconds: 0.6, loads: ['quiet', 'busy'] },
+  defaults: { rounds: 5, seconds: 0.6, loads: ['quiet', 'busy'], isolate: true },
   async run(context: ScenarioContext) {
     await ensurePgAccounts()
     let hosts: ContenderHost[] = []
