@@ -358,17 +358,9 @@ export class ConnectionPool {
     if (this.dialect.runThen === undefined || this.#observer !== undefined || this.#closed || this.#bag.idle === 0) return undefined
     if (this.breaker !== undefined && this.breaker.state !== 'closed') return undefined
     if ((options?.timeoutMillis ?? this.config.queryTimeoutMillis) > 0) return undefined
-    if (!this.#started) this.#start()
-    let scope
-    try {
-      scope = this.#workflows?.current(undefined)
-    } catch (error) {
-      return Promise.reject(error)
-    }
-    const stack = this.config.leakDetectionThresholdMillis > 0 ? new Error('acquired here').stack : undefined
-    const lease = this.#bag.lendIdle(scope, stack)
-    // every idle connection turned out unusable: wait for one (lendIdle retired them)
-    if (lease === undefined) return this.#waitKeeping(scope, stack).then((lent) => this.#finish(lent, sql, params, options, shape))
+    const lease = this.#lendOrWait(undefined)
+    // every idle connection turned out unusable (lendIdle retired them): the wait for one, and the ordinary way
+    if (lease instanceof Promise) return lease.then((lent) => this.#finish(lent, sql, params, options, shape))
     // a timed-out statement is still being cancelled there: the ordinary way queues behind it
     if (lease.entry.busy) return this.#finish(lease, sql, params, options, shape)
     return lease.executeThen(sql, params, options, shape)
