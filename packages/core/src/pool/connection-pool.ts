@@ -77,8 +77,6 @@ export class ConnectionPool {
    * is a generic property lookup instead of an inlined load.
    */
   readonly #observed: Array<{ observer: StatementObserver | undefined }>
-  /** The router's observer, when one watches this pool's statements (they then take the way that tells it). */
-  #observer: StatementObserver | undefined
   #started = false
   #closed = false
   #closePromise: Promise<void> | undefined
@@ -211,7 +209,6 @@ export class ConnectionPool {
 
   /** Tells `observer` of every statement borrowers run on this pool's leases from now on. */
   observeStatements(observer: StatementObserver): void {
-    this.#observer = observer
     for (const host of this.#observed) host.observer = observer
   }
 
@@ -355,7 +352,7 @@ export class ConnectionPool {
    * (routing) to tell.
    */
   #runThen<T>(sql: string, params: Params | undefined, options: QueryOptions | undefined, shape: (result: QueryResult, options: QueryOptions | undefined) => T): Promise<T> | undefined {
-    if (this.dialect.runThen === undefined || this.#observer !== undefined || this.#closed || this.#bag.idle === 0) return undefined
+    if (this.dialect.runThen === undefined || this.pipelineHost.observer !== undefined || this.#closed || this.#bag.idle === 0) return undefined
     if (this.breaker !== undefined && this.breaker.state !== 'closed') return undefined
     if ((options?.timeoutMillis ?? this.config.queryTimeoutMillis) > 0) return undefined
     const lease = this.#lendOrWait(undefined)
