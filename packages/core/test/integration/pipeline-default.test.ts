@@ -4,6 +4,7 @@ import type { QueryResult } from '../../src/dialect.js'
 import { postgres } from '../../src/dialects/pg/index.js'
 import { createPool } from '../../src/pool.js'
 import { PG_URL, PGBOUNCER_URL } from '../support/databases.js'
+import { seededRandom } from '../support/sim/workload.js'
 import { selectedTargets } from '../support/targets.js'
 import { wireCountedPools } from '../support/wire-counted-pools.js'
 
@@ -26,18 +27,6 @@ async function outcome(running: Promise<QueryResult>): Promise<Outcome> {
   } catch (error) {
     const { code, message } = error as { code?: unknown; message?: unknown }
     return { error: { code, message } }
-  }
-}
-
-/** A small seeded generator, so that both runs of the differential test draw the same statements. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
 
@@ -168,7 +157,8 @@ describe.runIf(onPostgres)('implicit pipelining by default on PostgreSQL', () =>
     const STATEMENTS = 14
     /** One caller's statements, drawn from its own seed: they touch only its own rows, so their results do not depend on the others. */
     const statements = (caller: number): Array<[string, unknown[] | undefined]> => {
-      const next = random(caller + 1)
+      // seeded, so that both runs of the differential test draw the same statements
+      const next = seededRandom(caller + 1)
       const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!
       const own = (k: number) => caller * 1000 + k
       const list: Array<[string, unknown[] | undefined]> = []
